@@ -1,0 +1,31 @@
+"""The navigation of each role, so every page a role may open is linked from its menu."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+NAV = {
+    "talent": [("common:talent_home", _("我的首页")), ("accounts:identity", _("身份绑定")),
+               ("accounts:access_history", _("查看记录"))],
+    "enterprise": [("common:enterprise_home", _("企业首页"))],
+    "staff": [("common:console", _("工作台")), ("feeds:snapshots", _("数据快照")), ("feeds:upload", _("上传数据")),
+              ("feeds:person_lookup", _("人员查询")), ("reference:sources", _("参考目录"))],
+    "verifier": [("common:verifier_home", _("核验首页"))],
+    "auditor": [("audit:search", _("审计日志")), ("audit:verify", _("完整性校验"))],
+    "admin": [("common:console", _("工作台")), ("feeds:snapshots", _("数据快照")), ("audit:search", _("审计日志"))],
+}
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = []
+    for name, label in NAV.get(user.role, []):
+        url = reverse(name)
+        items.append({"url": url, "label": label, "active": request.path == url})
+    if user.role == "admin":
+        items.append({"url": "/" + settings.MAGNET_ADMIN_PATH, "label": _("系统管理"), "active": False})
+    return {"nav_items": items}

@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from magnet.apps.common.access import public
+from magnet.config.admin import admin_site
+from magnet.config.api import api
+
+urlpatterns = [
+    path("", include("magnet.apps.common.urls")),
+    path("accounts/", include("magnet.apps.accounts.urls")),
+    path("console/feeds/", include("magnet.apps.feeds.urls")),
+    path("console/audit/", include("magnet.apps.audit.urls")),
+    path("reference/", include("magnet.apps.reference.urls")),
+    path("i18n/setlang/", public(set_language), name="set_language"),
+    path("api/v1/", api.urls),
+    path(settings.MAGNET_ADMIN_PATH, admin_site.urls),
+]

@@ -1,0 +1,1 @@
+"""Tests of the feed contract, validation and snapshot store (plain pytest, no Django)."""
