@@ -16,7 +16,8 @@ help:
 	@echo "make test   run every test on SQLite and on PostgreSQL ($(PG_URL))"
 
 uv:
-	@command -v uv >/dev/null 2>&1 || test -x $(HOME)/.local/bin/uv || $(PYTHON) -m pip install --user --quiet uv
+	@command -v uv >/dev/null 2>&1 || test -x $(HOME)/.local/bin/uv || $(PYTHON) -m pip install --user --quiet uv \
+	  || $(PYTHON) -m pip install --user --quiet --break-system-packages uv
 
 sync: uv
 	@$(UV) sync --frozen --python $$($(PYTHON) -c 'import sys; print(sys.executable)')
@@ -53,4 +54,4 @@ bench-feeds: sync
 	@$(RUN) python bench/feeds_load.py --persons 1000000 --format parquet
 
 messages: sync
-	@cd magnet && $(RUN) python ../manage.py makemessages -l en --ignore "core/*" --ignore "*/tests/*" && $(RUN) python ../manage.py compilemessages
+	@cd magnet && $(RUN) python ../manage.py makemessages -l en --no-obsolete --ignore "core/*" --ignore "*/tests/*" && $(RUN) python ../manage.py compilemessages

@@ -14,7 +14,8 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "SECRET_KEY", "MAGNET_", "DEBUG"))}
+    dropped = ("DATABASE_URL", "SECRET_KEY", "MAGNET_", "DEBUG", "DJANGO_")
+    base = {k: v for k, v in os.environ.items() if not k.startswith(dropped)}
     return subprocess.run([sys.executable, "-m", "magnet", *args], cwd=REPO, env={**base, **env},
                           capture_output=True, text=True, timeout=120)
 

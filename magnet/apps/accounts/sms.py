@@ -12,6 +12,8 @@ from functools import cache
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from magnet.core.feeds.checks import mask_phone
+
 
 @dataclass(frozen=True)
 class SmsMessage:
@@ -23,7 +25,8 @@ class ConsoleBackend:
     """Writes each message to standard error, where `make demo` shows it (development only)."""
 
     def send(self, phone: str, text: str) -> None:
-        print(f"[SMS to {phone}] {text}", file=sys.stderr, flush=True)
+        # The number is masked even here: logs never carry a full phone number (DP-3).
+        print(f"[SMS to {mask_phone(phone)}] {text}", file=sys.stderr, flush=True)
 
 
 outbox: list[SmsMessage] = []

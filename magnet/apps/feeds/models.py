@@ -29,3 +29,31 @@ class Snapshot(models.Model):
     @property
     def short_id(self) -> str:
         return self.id[:12]
+
+
+class FeedLoad(models.Model):
+    """An upload from the console, loaded in the background; the page polls it until it is done."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("校验中")
+        LOADED = "loaded", _("已加载")
+        UNCHANGED = "unchanged", _("已存在，未重复加载")
+        REJECTED = "rejected", _("未通过校验")
+        FAILED = "failed", _("处理失败")
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
+    work_dir = models.CharField(max_length=500)
+    files = models.JSONField(default=list)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    snapshot = models.ForeignKey(Snapshot, null=True, blank=True, on_delete=models.PROTECT)
+    message = models.CharField(max_length=500, blank=True)
+    problems = models.JSONField(default=list, blank=True)
+    total = models.PositiveIntegerField(default=0)
+
+    @property
+    def done(self) -> bool:
+        return self.status not in {self.Status.QUEUED, self.Status.RUNNING}

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from magnet.apps.audit.services import audit_record
 from magnet.apps.common.errors import DomainError
-from magnet.apps.feeds.models import Snapshot
+from magnet.apps.feeds.models import FeedLoad, Snapshot
 from magnet.core.feeds import SnapshotRejected, load_snapshot
 
 FEED_NAMES = (
@@ -77,12 +77,14 @@ def snapshot_load(*, src_dir: Path, actor=None, request=None, source: str = "cli
     return snapshot, created
 
 
-def snapshot_upload(*, files: dict[str, object], actor, request) -> tuple[Snapshot, bool]:
-    """Load feed files uploaded through the console.
+def feed_load_enqueue(*, files: dict[tuple[str, str], object], actor, request) -> FeedLoad:
+    """Keep uploaded feed files and queue their loading in the background.
 
     The uploaded names only choose the feed: files are written under generated names
-    (`<feed>.<csv|parquet>`) in a private temporary folder that is removed afterwards, whatever happens."""
-    if "persons" not in {name for name, _ in files}:
+    (`<feed>.<csv|parquet>`) in a private folder, which the task removes when it is done, whatever happens."""
+    from magnet.apps.feeds.tasks import feed_load_run
+
+    if "persons" not in {name for name, _ext in files}:
         raise DomainError("persons_missing", _("缺少必需的 persons（人口基础信息）文件。"), {"field": "files"})
     uploads = Path(settings.MAGNET_DATA_DIR) / "uploads"
     uploads.mkdir(parents=True, exist_ok=True)
@@ -92,9 +94,15 @@ def snapshot_upload(*, files: dict[str, object], actor, request) -> tuple[Snapsh
             with (work / f"{feed}.{ext}").open("wb") as out:
                 for chunk in upload.chunks():
                     out.write(chunk)
-        return snapshot_load(src_dir=work, actor=actor, request=request, source="upload")
-    finally:
+        load = FeedLoad.objects.create(created_by=actor, work_dir=str(work),
+                                       files=sorted(f"{feed}.{ext}" for feed, ext in files))
+    except BaseException:
         shutil.rmtree(work, ignore_errors=True)
+        raise
+    audit_record(request=request, action="feeds.upload", object_type="feed_load", object_id=load.pk,
+                 detail={"files": load.files})
+    transaction.on_commit(lambda: feed_load_run.enqueue(load.pk))
+    return load
 
 
 def classify_upload_name(name: str) -> tuple[str, str]:

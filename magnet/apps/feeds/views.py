@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from django import forms
-from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext, gettext_lazy
 
 from magnet.apps.audit.services import audit_record
 from magnet.apps.common.access import roles
 from magnet.apps.common.errors import DomainError
 from magnet.apps.common.pii import id_number_index
 from magnet.apps.feeds import selectors, services
+from magnet.apps.feeds.models import FeedLoad
 from magnet.core.feeds.checks import id_number_problem, mask_id_number, mask_phone
 
 
@@ -55,20 +55,29 @@ def snapshot_detail(request, snapshot_id: str):
 @roles("staff")
 def upload(request):
     form = UploadForm(request.POST or None, request.FILES or None)
-    context = {"form": form}
+    context = {"form": form, "loads": FeedLoad.objects.filter(created_by=request.user).order_by("-id")[:10]}
     if request.method == "POST" and form.is_valid():
         try:
             named = {}
             for upload in form.cleaned_data["files"]:
                 key = services.classify_upload_name(upload.name)
-                if key in named or any(k[0] == key[0] for k in named):
-                    raise DomainError("upload_duplicate", _("同一数据接口上传了两个文件：%(feed)s") % {"feed": key[0]})
+                if any(k[0] == key[0] for k in named):
+                    message = gettext("同一数据接口上传了两个文件：%(feed)s") % {"feed": key[0]}
+                    raise DomainError("upload_duplicate", message)
                 named[key] = upload
-            snapshot, created = services.snapshot_upload(files=named, actor=request.user, request=request)
-            context.update(snapshot=snapshot, created=created)
+            load = services.feed_load_enqueue(files=named, actor=request.user, request=request)
+            return redirect("feeds:load", load_id=load.pk)
         except DomainError as error:
             context.update(error=error)
     return render(request, "feeds/upload.html", context, status=400 if "error" in context else 200)
+
+
+@roles("staff")
+def load_detail(request, load_id: int):
+    """An upload's progress; the status fragment polls itself (htmx) until the load is done."""
+    load = get_object_or_404(FeedLoad.objects.select_related("snapshot"), pk=load_id, created_by=request.user)
+    template = "feeds/_load_status.html" if request.headers.get("HX-Request") else "feeds/load.html"
+    return render(request, template, {"load": load})
 
 
 def _in_scope(user, record: dict) -> bool:
@@ -88,9 +97,9 @@ def person_lookup(request):
         problem = id_number_problem(id_number)
         latest = selectors.snapshot_latest()
         if problem:
-            form.add_error("id_number", _("公民身份号码无效：%(p)s") % {"p": problem})
+            form.add_error("id_number", gettext("公民身份号码无效：%(p)s") % {"p": problem})
         elif latest is None:
-            form.add_error(None, _("尚未加载数据快照。"))
+            form.add_error(None, gettext("尚未加载数据快照。"))
         else:
             context.update(_lookup(request, form, id_number, latest))
             # A fresh form: the number typed is not echoed back into the page.

@@ -114,3 +114,18 @@ def test_bad_usccs_are_refused(cast_snapshot, uscc):
 def test_only_talents_may_bind(client_as):
     client = client_as(Role.ENTERPRISE)
     assert client.post("/accounts/identity/", {"id_number": ZHANG_WEI.id_number}).status_code == 403
+
+
+def test_admin_refuses_an_enterprise_with_a_bad_uscc_and_matches_a_good_one(client_as, cast_snapshot, settings):
+    from django.contrib.auth.models import Permission
+
+    from magnet.apps.accounts.models import Enterprise
+
+    client = client_as(Role.ADMIN)
+    client.user.user_permissions.add(*Permission.objects.filter(content_type__app_label="accounts"))
+    url = "/" + settings.MAGNET_ADMIN_PATH + "accounts/enterprise/add/"
+    bad = EMPLOYER[:17] + ("0" if EMPLOYER[17] != "0" else "1")
+    page = client.post(url, {"uscc": bad, "name": "x"}).content.decode()
+    assert "统一社会信用代码无效" in page and not Enterprise.objects.exists()
+    assert client.post(url, {"uscc": EMPLOYER, "name": "x"}).status_code == 302
+    assert Enterprise.objects.get().feed_snapshot_id == cast_snapshot.id

@@ -125,3 +125,20 @@ def test_personal_pages_are_not_cached_and_carry_security_headers(client_as):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Request-ID"]
+
+
+@pytest.mark.django_db
+def test_pages_are_chinese_by_default_and_english_after_the_switch(client_as):
+    client = client_as("staff")
+    assert "人社局工作台" in client.get("/console/").content.decode()
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/console/"})
+    assert response.status_code == 302
+    page = client.get("/console/").content.decode()
+    assert "Bureau dashboard" in page and "人社局工作台" not in page
+    assert '<html lang="en">' in page
+
+
+@pytest.mark.django_db
+def test_browser_language_does_not_switch_the_page(client):
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "登录" in page and '<html lang="zh-CN">' in page

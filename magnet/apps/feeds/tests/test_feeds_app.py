@@ -64,24 +64,53 @@ def _upload(client, folder: Path, names=None):
     return client.post("/console/feeds/upload/", {"files": files})
 
 
-def test_staff_upload_loads_a_snapshot(client_as, tmp_path, settings):
+def _run_worker() -> None:
+    """What `db_worker` does in production: run every queued task, here once and in this process."""
+    call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "default", verbosity=0)
+
+
+# The worker opens and closes its own database connections, as in production: these tests commit for
+# real (transaction=True), so that the queued task is visible to it and the page reads its result.
+@pytest.mark.django_db(transaction=True)
+def test_staff_upload_is_loaded_by_the_background_worker(flushable_audit, client_as, tmp_path, settings):
+    from magnet.apps.feeds.models import FeedLoad
+
     client = client_as("staff")
     response = _upload(client, write_cast_snapshot(tmp_path / "cast"))
-    assert response.status_code == 200, response.content.decode()[:400]
-    assert "已加载新快照" in response.content.decode()
+    assert response.status_code == 302
+    load = FeedLoad.objects.get()
+    assert load.status == "queued" and response["Location"] == f"/console/feeds/loads/{load.pk}/"
+    assert "hx-trigger=\"every 2s\"" in client.get(response["Location"]).content.decode()
+    _run_worker()
+    page = client.get(response["Location"]).content.decode()
+    assert "已加载" in page and "every 2s" not in page
     snapshot = Snapshot.objects.get()
     assert snapshot.source == "upload" and snapshot.loaded_by == client.user
     assert not any((Path(settings.MAGNET_DATA_DIR) / "uploads").iterdir())
 
 
-def test_upload_with_a_bad_row_shows_the_problems_and_keeps_nothing(client_as, tmp_path, settings):
+@pytest.mark.django_db(transaction=True)
+def test_upload_with_a_bad_row_shows_the_problems_and_keeps_nothing(flushable_audit, client_as, tmp_path, settings):
     client = client_as("staff")
     response = _upload(client, _broken(tmp_path / "bad"))
-    page = response.content.decode()
-    assert response.status_code == 400
+    _run_worker()
+    page = client.get(response["Location"]).content.decode()
+    assert "未通过校验" in page
     assert "persons.csv" in page and "id_number" in page and "check character" in page
     assert not Snapshot.objects.exists()
     assert not any((Path(settings.MAGNET_DATA_DIR) / "uploads").iterdir())
+
+
+def test_another_staff_member_cannot_see_my_upload(client_as, tmp_path):
+    from django.test import Client
+
+    from magnet.apps.common.fixtures import make_user, sign_in
+
+    client = client_as("staff")
+    location = _upload(client, write_cast_snapshot(tmp_path / "cast"))["Location"]
+    other = Client()
+    sign_in(other, make_user("staff", username="staff.other"))
+    assert other.get(location).status_code == 404
 
 
 @pytest.mark.parametrize("name", ["../../etc/passwd.csv", "people.csv", "persons.xlsx"])
