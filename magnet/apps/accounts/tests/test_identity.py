@@ -129,3 +129,28 @@ def test_admin_refuses_an_enterprise_with_a_bad_uscc_and_matches_a_good_one(clie
     assert "统一社会信用代码无效" in page and not Enterprise.objects.exists()
     assert client.post(url, {"uscc": EMPLOYER, "name": "x"}).status_code == 302
     assert Enterprise.objects.get().feed_snapshot_id == cast_snapshot.id
+
+
+def test_key_rotation_re_encrypts_everything_and_keeps_it_readable(settings, capsys):
+    import base64
+    import os
+
+    from django.core.management import call_command
+
+    from magnet.apps.common import pii
+
+    user = talent_create(phone=ZHANG_WEI.phone)
+    old_spec = settings.MAGNET_FIELD_KEYS
+    settings.MAGNET_FIELD_KEYS = f"k2:{base64.b64encode(os.urandom(32)).decode()},{old_spec}"
+    pii.cipher.cache_clear()
+    try:
+        user.refresh_from_db()
+        assert user.phone_plain() == ZHANG_WEI.phone  # old rows still decrypt
+        call_command("pii_rotate")
+        assert "re-encrypted 1 value(s); 0 left" in capsys.readouterr().out
+        user.refresh_from_db()
+        assert user.phone_cipher.startswith("v1.k2.") and user.phone_plain() == ZHANG_WEI.phone
+        assert AuditEntry.objects.filter(action="pii.rotate").exists()
+    finally:
+        settings.MAGNET_FIELD_KEYS = old_spec
+        pii.cipher.cache_clear()
