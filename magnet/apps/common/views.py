@@ -29,12 +29,17 @@ def home(request):
 
 @roles("talent")
 def talent_home(request):
+    from magnet.apps.feeds.selectors import person_education
     from magnet.apps.reference.forms import DeclaredEducationForm
     from magnet.apps.reference.models import DeclaredEducation
 
-    declared = DeclaredEducation.objects.filter(user=request.user).select_related("major", "university")
-    return render(request, "common/talent_home.html",
-                  {"declared": declared, "education_form": DeclaredEducationForm()})
+    user = request.user
+    declared = DeclaredEducation.objects.filter(user=user).select_related("major", "university")
+    # A verified talent sees their own degrees as the education feed (学信) holds them.
+    verified_education = person_education(user.id_number_plain()) if user.is_identity_verified else []
+    return render(request, "common/talent_home.html", {
+        "declared": declared, "education_form": DeclaredEducationForm(), "verified_education": verified_education,
+    })
 
 
 @roles("enterprise")

@@ -69,3 +69,11 @@ def person_record(snapshot_id: str, id_number: str) -> dict | None:
         "business_registrations": _query(snapshot_id, "business_registrations",
                                          "id_number = ? ORDER BY registered", [id_number]),
     }
+
+
+def person_education(id_number: str) -> list[dict]:
+    """The person's degrees in the latest snapshot (学信 data), oldest first."""
+    latest = snapshot_latest()
+    if latest is None:
+        return []
+    return _query(latest.id, "education", "id_number = ? ORDER BY graduation_date", [id_number])

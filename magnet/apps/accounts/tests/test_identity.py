@@ -154,3 +154,11 @@ def test_key_rotation_re_encrypts_everything_and_keeps_it_readable(settings, cap
     finally:
         settings.MAGNET_FIELD_KEYS = old_spec
         pii.cipher.cache_clear()
+
+
+def test_verified_talent_sees_the_degrees_of_the_education_feed(client, cast_snapshot):
+    _talent(client, ZHANG_WEI.phone)
+    assert "我的学历（学信数据）" not in client.get("/talent/").content.decode()
+    client.post("/accounts/identity/", {"id_number": ZHANG_WEI.id_number})
+    page = client.get("/talent/").content.decode()
+    assert "我的学历（学信数据）" in page and "南京大学" in page and "计算机科学与技术（080901）" in page
