@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from magnet.apps.audit.models import AuditEntry
+from magnet.core.pii import redact
 
 GENESIS = "0" * 64
 _CHAIN_LOCK = 7_220_001  # advisory lock key that serialises appends to the chain on PostgreSQL
@@ -47,7 +48,10 @@ def audit_record(
     detail: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Append one entry. If it cannot be written, the exception propagates: callers do the sensitive
-    action inside the same transaction, so no reveal or approval happens without its record (LG-3)."""
+    action inside the same transaction, so no reveal or approval happens without its record (LG-3).
+
+    Free text (the object id, the reason) is redacted: the person concerned is named only by
+    `subject_index`, never by a number typed into a reason or a user-name field."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -59,10 +63,10 @@ def audit_record(
             request_id=getattr(request, "request_id", "") if request is not None else "",
             action=action,
             object_type=object_type,
-            object_id=str(object_id)[:200],
+            object_id=redact(str(object_id))[:200],
             subject_index=subject_index,
             result=result,
-            reason=reason[:500],
+            reason=redact(reason)[:500],
             detail=detail or {},
             prev_hash=last or GENESIS,
             **_actor_fields(actor, request),

@@ -1,6 +1,7 @@
 """Structured JSON logs, one object per line, each with the request id (LG-5).
 
-Messages are serialised with json.dumps, so a user-supplied newline or quote cannot forge a record.
+Messages are serialised with json.dumps, so a user-supplied newline or quote cannot forge a record,
+and anything shaped like an identity or phone number is masked (DP-3).
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ import contextvars
 import datetime as dt
 import json
 import logging
+
+from magnet.core.pii import redact
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 
@@ -26,8 +29,8 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname,
             "logger": record.name,
             "request_id": getattr(record, "request_id", "-"),
-            "message": record.getMessage(),
+            "message": redact(record.getMessage()),
         }
         if record.exc_info:
-            body["exception"] = self.formatException(record.exc_info)
+            body["exception"] = redact(self.formatException(record.exc_info))
         return json.dumps(body, ensure_ascii=False)
