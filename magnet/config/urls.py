@@ -16,3 +16,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path(settings.MAGNET_ADMIN_PATH, admin_site.urls),
 ]
+
+handler500 = "magnet.apps.common.views.server_error"

@@ -115,6 +115,16 @@ class User(AbstractUser):
             ),
         ]
 
+    # Shared or default-looking account names are refused (AU-7): every account belongs to one person.
+    RESERVED_USERNAMES = frozenset({"admin", "administrator", "root", "superuser", "test", "guest", "system"})
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        if self.username.strip().lower() in self.RESERVED_USERNAMES:
+            raise ValidationError({"username": _("不能使用默认或共用的用户名。")})
+
     def __str__(self) -> str:
         if self.display_name:
             return self.display_name

@@ -70,3 +70,12 @@ def console(request):
 @roles("verifier")
 def verifier_home(request):
     return render(request, "common/verifier_home.html", {"service_point": request.user.service_point})
+
+
+def server_error(request):
+    """A generic error page with the request id: no traceback, SQL or settings ever reach the user (LG-6)."""
+    from django.http import HttpResponseServerError
+    from django.template import loader
+
+    body = loader.get_template("500.html").render({"request_id": getattr(request, "request_id", "")})
+    return HttpResponseServerError(body)

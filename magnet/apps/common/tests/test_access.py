@@ -142,3 +142,45 @@ def test_pages_are_chinese_by_default_and_english_after_the_switch(client_as):
 def test_browser_language_does_not_switch_the_page(client):
     page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "登录" in page and '<html lang="zh-CN">' in page
+
+
+@pytest.mark.django_db
+def test_security_headers_on_every_route(client):
+    for path in concrete_paths():
+        response = client.get(path)
+        assert "object-src 'none'" in response.get("Content-Security-Policy", ""), path
+        assert response.get("X-Content-Type-Options") == "nosniff", path
+        assert response.get("X-Frame-Options") == "DENY", path
+        assert response.get("X-Request-ID"), path
+
+
+def test_server_error_page_is_generic_with_the_request_id(rf):
+    from magnet.apps.common.views import server_error
+
+    request = rf.get("/")
+    request.request_id = "abc123def4567890"
+    response = server_error(request)
+    body = response.content.decode()
+    assert response.status_code == 500 and "abc123def4567890" in body
+    assert "Traceback" not in body and "SELECT" not in body
+
+
+@pytest.mark.django_db
+def test_no_default_accounts_after_migration_and_reserved_names_refused():
+    from django.core.exceptions import ValidationError
+
+    from magnet.apps.accounts.models import User
+
+    assert not User.objects.exists()
+    with pytest.raises(ValidationError):
+        User(username="admin", role="admin").full_clean(exclude=["password"])
+
+
+@pytest.mark.django_db
+def test_audit_entries_carry_actor_address_and_request_id(client_as):
+    from magnet.apps.audit.models import AuditEntry
+
+    client_as("enterprise")
+    entry = AuditEntry.objects.get(action="auth.login", result="ok")
+    assert entry.actor_username == "enterprise.test" and entry.actor_role == "enterprise"
+    assert entry.ip == "127.0.0.1" and len(entry.request_id) == 16 and entry.at is not None
