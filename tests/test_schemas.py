@@ -1,4 +1,4 @@
-"""The committed OpenAPI schema (docs/api/openapi.json) matches the API: a change cannot go unnoticed.
+"""Committed schemas stay current: the OpenAPI schema (docs/api/openapi.json) and the migrations.
 
 Regenerate it with:
   uv run python -m magnet export_openapi_schema --api magnet.config.api.api --output docs/api/openapi.json --indent 2
@@ -25,3 +25,9 @@ def test_every_operation_but_health_requires_authentication():
                 assert not operation.get("security"), path
             else:
                 assert operation.get("security"), (method, path)
+
+
+def test_models_and_migrations_agree(db):
+    from django.core.management import call_command
+
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
