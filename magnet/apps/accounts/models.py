@@ -100,6 +100,11 @@ class User(AbstractUser):
     service_point = models.ForeignKey(ServicePoint, null=True, blank=True, on_delete=models.PROTECT,
                                       verbose_name=_("服务网点"))
     password_changed_at = models.DateTimeField(null=True, blank=True)
+    # Self-registered enterprise users wait, inactive, until bureau staff approve them.
+    registration_status = models.CharField(
+        _("注册审核"), max_length=10, blank=True,
+        choices=[("pending", _("待审核")), ("approved", _("已通过")), ("rejected", _("未通过"))],
+    )
 
     class Meta:
         verbose_name = _("用户")

@@ -318,6 +318,80 @@ def pii_rotate(*, batch: int = 1000) -> dict[str, int]:
         for field, _c in fields
         if getattr(user, field) and current.needs_rotation(getattr(user, field))
     )
-    audit_record(action="pii.rotate", detail={"rewritten": rewritten, "remaining": remaining,
-                                              "key": current.current_kid})
+    audit_record(
+        action="pii.rotate", detail={"rewritten": rewritten, "remaining": remaining, "key": current.current_kid}
+    )
     return {"rewritten": rewritten, "remaining": remaining}
+
+
+def _same_name(a: str, b: str) -> bool:
+    return "".join(a.split()).replace("(", "（").replace(")", "）") == "".join(b.split()).replace("(", "（").replace(
+        ")", "）"
+    )
+
+
+def enterprise_user_register(
+    *, request, uscc: str, enterprise_name: str, display_name: str, username: str, password: str
+) -> User:
+    """An enterprise's HR registers an account: the USCC must be valid and in the latest enterprises
+    feed under the name given; the account stays inactive until bureau staff approve it."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    from magnet.apps.feeds.selectors import enterprise_feed_lookup
+
+    uscc = (uscc or "").strip().upper()
+    problem = uscc_problem(uscc)
+    if problem:
+        raise DomainError(
+            "uscc_invalid", _("统一社会信用代码无效：%(problem)s") % {"problem": problem}, {"field": "uscc"}
+        )
+    row, _snapshot = enterprise_feed_lookup(uscc)
+    if row is None:
+        raise DomainError(
+            "enterprise_not_in_feed", _("法人库中没有这个统一社会信用代码，请核对后再试。"), {"field": "uscc"}
+        )
+    if not _same_name(row["name"], enterprise_name):
+        raise DomainError(
+            "enterprise_name_mismatch", _("企业名称与法人库登记的名称不一致。"), {"field": "enterprise_name"}
+        )
+    user = User(
+        username=username.strip(),
+        role=Role.ENTERPRISE,
+        display_name=display_name.strip(),
+        is_active=False,
+        registration_status="pending",
+    )
+    if user.username.lower() in User.RESERVED_USERNAMES or User.objects.filter(username__iexact=user.username).exists():
+        raise DomainError("username_taken", _("该用户名已被使用，请换一个。"), {"field": "username"})
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise DomainError("password_weak", " ".join(error.messages), {"field": "password"}) from None
+    with transaction.atomic():
+        user.enterprise = enterprise_get_or_create(uscc=uscc, name=row["name"])
+        user.set_password(password)
+        user.password_changed_at = timezone.now()
+        user.save()
+        audit_record(
+            request=request, action="enterprise.register", object_type="user", object_id=user.pk, detail={"uscc": uscc}
+        )
+    return user
+
+
+def enterprise_user_decide(*, request, user: User, approve: bool) -> User:
+    """Bureau staff approve (the account becomes active) or reject a pending enterprise registration."""
+    if user.role != Role.ENTERPRISE or user.registration_status != "pending":
+        raise DomainError("not_pending", _("这个注册申请已经处理过了。"))
+    with transaction.atomic():
+        user.registration_status = "approved" if approve else "rejected"
+        user.is_active = approve
+        user.save(update_fields=["registration_status", "is_active"])
+        audit_record(
+            request=request,
+            action="enterprise.approve" if approve else "enterprise.reject",
+            object_type="user",
+            object_id=user.pk,
+            detail={"uscc": user.enterprise.uscc},
+        )
+    return user

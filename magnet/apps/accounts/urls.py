@@ -13,4 +13,6 @@ urlpatterns = [
     path("password/", views.password_change, name="password_change"),
     path("identity/", views.identity_view, name="identity"),
     path("access-history/", views.access_history, name="access_history"),
+    path("enterprise/register/", views.enterprise_register, name="enterprise_register"),
+    path("enterprise/requests/", views.enterprise_requests, name="enterprise_requests"),
 ]

@@ -92,8 +92,9 @@ def sms_login(request):
     if not form.is_valid():
         return _login_page(request, sms_form=form, tab="sms")
     try:
-        user = services.sms_sign_in(request=request, attempt=request.session.get("sms_attempt", ""),
-                                    **form.cleaned_data)
+        user = services.sms_sign_in(
+            request=request, attempt=request.session.get("sms_attempt", ""), **form.cleaned_data
+        )
     except DomainError as error:
         form.add_error(error.extra.get("field"), error.message)
         return _login_page(request, sms_form=form, tab="sms")
@@ -181,3 +182,39 @@ def access_history(request):
         )
     return render(request, "accounts/access_history.html", {"entries": entries})
 
+
+@public
+def enterprise_register(request):
+    """An enterprise's HR asks for an account; bureau staff approve it."""
+    from magnet.apps.accounts.forms import EnterpriseRegistrationForm
+
+    form = EnterpriseRegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "password2"}
+        try:
+            services.enterprise_user_register(request=request, **data)
+            return render(request, "accounts/enterprise_registered.html")
+        except DomainError as error:
+            form.add_error(error.extra.get("field"), error.message)
+    return render(request, "accounts/enterprise_register.html", {"form": form})
+
+
+@roles("staff")
+def enterprise_requests(request):
+    """Pending enterprise registrations, approved or rejected by staff (each decision audited)."""
+    from django.shortcuts import get_object_or_404
+
+    from magnet.apps.accounts.models import User
+
+    pending = User.objects.filter(role="enterprise", registration_status="pending").select_related("enterprise")
+    if request.method == "POST":
+        user = get_object_or_404(pending, pk=request.POST.get("user"))
+        try:
+            services.enterprise_user_decide(
+                request=request, user=user, approve=request.POST.get("decision") == "approve"
+            )
+            messages.success(request, _("已处理：%(name)s") % {"name": user.enterprise.name})
+        except DomainError as error:
+            messages.error(request, error.message)
+        return redirect("accounts:enterprise_requests")
+    return render(request, "accounts/enterprise_requests.html", {"pending": pending.order_by("date_joined")})

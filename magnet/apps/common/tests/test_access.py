@@ -9,6 +9,7 @@ from magnet.apps.common.fixtures import ROLES
 
 # The short public allowlist (reviewed in code): pages anyone may open.
 PUBLIC = {"/", "/accounts/login/", "/accounts/login/password/", "/accounts/login/sms/send/", "/accounts/login/sms/",
+          "/accounts/enterprise/register/",
           "/reference/", "/i18n/setlang/", "/api/v1/health"}
 
 
@@ -56,7 +57,8 @@ PAGES = {  # page → roles allowed
     "/talent/": {"talent"}, "/accounts/identity/": {"talent"}, "/accounts/access-history/": {"talent"},
     "/enterprise/": {"enterprise"}, "/verifier/": {"verifier"},
     "/console/": {"staff", "admin"}, "/console/feeds/": {"staff", "admin"}, "/console/feeds/upload/": {"staff"},
-    "/console/feeds/person/": {"staff"}, "/console/audit/": {"auditor", "admin"},
+    "/console/feeds/person/": {"staff"}, "/accounts/enterprise/requests/": {"staff"},
+    "/console/audit/": {"auditor", "admin"},
     "/console/audit/verify/": {"auditor", "admin"},
 }
 API = {"/api/v1/feeds/snapshots": {"staff", "admin"}, "/api/v1/audit/entries": {"auditor"},
