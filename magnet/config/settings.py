@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "magnet.apps.reference",
     "magnet.apps.feeds",
     "magnet.apps.democity",
+    "magnet.apps.talentcode",
 ]
 
 MIDDLEWARE = [
@@ -151,6 +152,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 MAGNET_IDLE_TIMEOUT_STAFF = env_int("MAGNET_IDLE_TIMEOUT_STAFF", 15 * 60)
 MAGNET_IDLE_TIMEOUT_OTHERS = env_int("MAGNET_IDLE_TIMEOUT_OTHERS", 30 * 60)
+
+# The talent code's issuer (the CWT "iss" claim): the city's platform URL.
+MAGNET_TALENT_CODE_ISSUER = env_str("MAGNET_TALENT_CODE_ISSUER", "https://talent.3206.example.gov.cn")
 
 # One-time SMS codes and lock-out (AU-2, AU-6).
 MAGNET_SMS_BACKEND = env_str("MAGNET_SMS_BACKEND", "magnet.apps.accounts.sms.ConsoleBackend")

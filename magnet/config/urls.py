@@ -12,6 +12,7 @@ urlpatterns = [
     path("console/feeds/", include("magnet.apps.feeds.urls")),
     path("console/audit/", include("magnet.apps.audit.urls")),
     path("reference/", include("magnet.apps.reference.urls")),
+    path(".well-known/magnet/", include("magnet.apps.talentcode.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("api/v1/", api.urls),
     path(settings.MAGNET_ADMIN_PATH, admin_site.urls),

@@ -9,7 +9,8 @@ from magnet.apps.common.fixtures import ROLES
 
 # The short public allowlist (reviewed in code): pages anyone may open.
 PUBLIC = {"/", "/accounts/login/", "/accounts/login/password/", "/accounts/login/sms/send/", "/accounts/login/sms/",
-          "/accounts/enterprise/register/",
+          "/accounts/enterprise/register/", "/.well-known/magnet/talent-code-keys.cbor",
+          "/.well-known/magnet/talent-code-revocations.cbor",
           "/reference/", "/i18n/setlang/", "/api/v1/health"}
 
 
