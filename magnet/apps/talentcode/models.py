@@ -43,3 +43,47 @@ class Revocation(models.Model):
 
     class Meta:
         constraints = [models.CheckConstraint(condition=~Q(cti="", subject=""), name="revocation_names_something")]
+
+
+TIERS = ["A", "B", "C", "D", "E"]
+
+
+class Service(models.Model):
+    """A service the talent code opens (free bus rides, gyms, libraries …), for some tiers, with limits."""
+
+    key = models.SlugField(_("代码"), max_length=40, unique=True)  # as carried in the code's services claim
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("类别"), max_length=40)
+    tiers = models.JSONField(_("适用人才层级"), default=list)
+    daily_limit = models.PositiveSmallIntegerField(_("每日次数上限"), null=True, blank=True)
+    active = models.BooleanField(_("启用"), default=True)
+    points = models.ManyToManyField("accounts.ServicePoint", related_name="services", blank=True,
+                                    verbose_name=_("服务网点"))
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("人才码服务")
+        verbose_name_plural = _("人才码服务")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Redemption(models.Model):
+    """One use of a service with a talent code, recorded once: a code is used at most once per service
+    (the unique constraint also makes re-uploaded offline scans harmless)."""
+
+    cti = models.CharField(max_length=64)
+    subject = models.CharField(max_length=64, db_index=True)
+    tier = models.CharField(max_length=1)
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="redemptions")
+    point = models.ForeignKey("accounts.ServicePoint", on_delete=models.PROTECT, related_name="redemptions")
+    verifier = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT)
+    scanned_at = models.DateTimeField(db_index=True)
+    scanned_day = models.DateField(db_index=True)  # local (Asia/Shanghai) day of the scan, for daily limits
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    offline = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cti", "service"], name="code_used_once_per_service")]
+        indexes = [models.Index(fields=["subject", "service", "scanned_day"], name="redemption_daily_limit")]
