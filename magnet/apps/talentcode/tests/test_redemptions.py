@@ -131,3 +131,17 @@ def test_a_revoked_token_is_refused(point_client):
 
     ApiToken.objects.update(revoked_at=timezone.now())
     assert point_client.get("/api/v1/talent-code/services").status_code == 401
+
+
+def test_large_uploads_take_the_bulk_path_and_still_record_once(point_client, monkeypatch):
+    """Above the chunk size rows are written with COPY on PostgreSQL (bulk INSERT elsewhere)."""
+    from magnet.apps.talentcode import redemptions
+
+    monkeypatch.setattr(redemptions, "_CHUNK", 2)
+    scans = [{"code": code(sub=f"BULK{i}")[0], "service": "bus"} for i in range(5)]
+    body = {"scans": scans}
+    first = point_client.post("/api/v1/talent-code/redemptions/batch", body, content_type="application/json").json()
+    assert first["recorded"] == 5
+    again = point_client.post("/api/v1/talent-code/redemptions/batch", body, content_type="application/json").json()
+    assert again["duplicates"] == 5 and Redemption.objects.count() == 5
+    assert Redemption.objects.filter(recorded_at__isnull=False, offline=True).count() == 5
