@@ -13,6 +13,7 @@ urlpatterns = [
     path("console/audit/", include("magnet.apps.audit.urls")),
     path("reference/", include("magnet.apps.reference.urls")),
     path(".well-known/magnet/", include("magnet.apps.talentcode.urls")),
+    path("talent-code/", include("magnet.apps.talentcode.console_urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("api/v1/", api.urls),
     path(settings.MAGNET_ADMIN_PATH, admin_site.urls),

@@ -12,8 +12,9 @@ NAV = {
     "enterprise": [("common:enterprise_home", _("企业首页"))],
     "staff": [("common:console", _("工作台")), ("feeds:snapshots", _("数据快照")), ("feeds:upload", _("上传数据")),
               ("feeds:person_lookup", _("人员查询")), ("accounts:enterprise_requests", _("企业注册审核")),
+              ("talentcode_pages:console", _("人才码")),
               ("reference:sources", _("参考目录"))],
-    "verifier": [("common:verifier_home", _("核验首页"))],
+    "verifier": [("talentcode_pages:point_home", _("扫码核验"))],
     "auditor": [("audit:search", _("审计日志")), ("audit:verify", _("完整性校验"))],
     "admin": [("common:console", _("工作台")), ("feeds:snapshots", _("数据快照")), ("audit:search", _("审计日志"))],
 }

@@ -9,5 +9,4 @@ urlpatterns = [
     path("talent/", views.talent_home, name="talent_home"),
     path("enterprise/", views.enterprise_home, name="enterprise_home"),
     path("console/", views.console, name="console"),
-    path("verifier/", views.verifier_home, name="verifier_home"),
 ]

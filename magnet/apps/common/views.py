@@ -12,7 +12,7 @@ HOMES = {
     "enterprise": "common:enterprise_home",
     "staff": "common:console",
     "admin": "common:console",
-    "verifier": "common:verifier_home",
+    "verifier": "talentcode_pages:point_home",
     "auditor": "audit:search",
 }
 
@@ -66,10 +66,6 @@ def console(request):
         "admin_path": "/" + settings.MAGNET_ADMIN_PATH,
     })
 
-
-@roles("verifier")
-def verifier_home(request):
-    return render(request, "common/verifier_home.html", {"service_point": request.user.service_point})
 
 
 def server_error(request):

@@ -30,6 +30,15 @@ SERVICE_POINTS = [
     ("市体育中心健身馆", "gym", "320612"),
     ("市图书馆", "library", "320613"),
 ]
+# The demo city's talent-code services: (key, name, kind, tiers, daily limit, service points by kind).
+SERVICES = [
+    ("bus", "公交免费乘车", "transport", "ABCDE", 2, ["bus"]),
+    ("gym", "体育场馆免费健身", "sport", "ABC", 1, ["gym"]),
+    ("library", "图书馆借阅", "culture", "ABCDE", None, ["library"]),
+    ("museum", "博物馆免费参观", "culture", "ABCDE", 1, ["library"]),
+    ("youth_station", "青年人才驿站免费住宿", "housing", "ABCDE", None, []),
+    ("policy_counter", "人才服务专窗", "service", "AB", None, []),
+]
 
 
 @dataclass(frozen=True)
@@ -129,6 +138,7 @@ def _accounts(seed: int, snapshot: Snapshot) -> list[DemoLogin]:
     )[0]
     for name, kind, adcode in SERVICE_POINTS[1:]:
         ServicePoint.objects.update_or_create(name=name, defaults={"kind": kind, "adcode": adcode})
+    _services()
     verifier, pw = _user("verifier.bus", Role.VERIFIER, seed, display_name="公交核验员", service_point=point)
     add(verifier, pw, f"service point: {point.name}", False)
 
@@ -166,6 +176,16 @@ def _accounts(seed: int, snapshot: Snapshot) -> list[DemoLogin]:
             )
         )
     return logins
+
+
+def _services() -> None:
+    from magnet.apps.talentcode.models import Service
+
+    points = {p.kind: p for p in ServicePoint.objects.all()}
+    for key, name, kind, tiers, limit, at in SERVICES:
+        service, _ = Service.objects.update_or_create(key=key, defaults={
+            "name": name, "kind": kind, "tiers": list(tiers), "daily_limit": limit, "active": True})
+        service.points.set([points[k] for k in at if k in points])
 
 
 def _talent(persona, *, bound: bool, snapshot: Snapshot) -> User:

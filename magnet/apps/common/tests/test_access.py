@@ -52,11 +52,9 @@ def test_every_route_outside_the_allowlist_refuses_anonymous_users(client, metho
     assert checked > 20
 
 
-HOME = {"talent": "/talent/", "enterprise": "/enterprise/", "staff": "/console/feeds/",
-        "verifier": "/verifier/", "auditor": "/console/audit/", "admin": "/console/"}
 PAGES = {  # page → roles allowed
     "/talent/": {"talent"}, "/accounts/identity/": {"talent"}, "/accounts/access-history/": {"talent"},
-    "/enterprise/": {"enterprise"}, "/verifier/": {"verifier"},
+    "/enterprise/": {"enterprise"}, "/talent-code/point/": {"verifier"}, "/talent-code/console/": {"staff"},
     "/console/": {"staff", "admin"}, "/console/feeds/": {"staff", "admin"}, "/console/feeds/upload/": {"staff"},
     "/console/feeds/person/": {"staff"}, "/accounts/enterprise/requests/": {"staff"},
     "/console/audit/": {"auditor", "admin"},

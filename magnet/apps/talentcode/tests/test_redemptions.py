@@ -145,3 +145,29 @@ def test_large_uploads_take_the_bulk_path_and_still_record_once(point_client, mo
     again = point_client.post("/api/v1/talent-code/redemptions/batch", body, content_type="application/json").json()
     assert again["duplicates"] == 5 and Redemption.objects.count() == 5
     assert Redemption.objects.filter(recorded_at__isnull=False, offline=True).count() == 5
+
+
+def test_verifier_page_records_a_scan_and_shows_the_refusal_reason(client, point_client):
+    from magnet.apps.common.fixtures import sign_in
+
+    sign_in(client, point_client.verifier)
+    page = client.get("/talent-code/point/").content.decode()
+    assert "公交免费乘车" in page and "健身馆" in page
+    text, _ = code()
+    page = client.post("/talent-code/point/", {"code": text, "service": "bus"}).content.decode()
+    assert "通过" in page and "T7Q2ZK" in page
+    page = client.post("/talent-code/point/", {"code": text, "service": "bus"}).content.decode()
+    assert "already_used" in page
+    assert Redemption.objects.count() == 1
+
+
+def test_staff_console_shows_catalogue_statistics_and_issues_a_token_once(client_as, point_client):
+    from magnet.apps.accounts.models import ApiToken
+
+    redeem(point_client, code()[0])
+    staff = client_as("staff")
+    page = staff.get("/talent-code/console/").content.decode()
+    assert "公交免费乘车" in page and "verifier.test" in page
+    assert "<td>1</td>" in page  # one use today
+    page = staff.post("/talent-code/console/", {"verifier": point_client.verifier.pk}).content.decode()
+    assert "mgt_" in page and ApiToken.objects.filter(user=point_client.verifier).count() == 2
