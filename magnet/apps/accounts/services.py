@@ -287,13 +287,15 @@ def password_expired(user: User) -> bool:
     return changed < timezone.now() - dt.timedelta(days=days)
 
 
-def api_token_create(*, user: User, name: str) -> str:
-    """Create a bearer token and return it once; only its hash is stored."""
+def api_token_create(*, user: User, name: str, actor=None, request=None) -> str:
+    """Create a bearer token for `user` and return it once; only its hash is stored. The audit entry names
+    who created it (`actor`, e.g. the staff member) and whose token it is."""
     from magnet.apps.accounts.models import ApiToken
 
     token = "mgt_" + secrets.token_urlsafe(32)
     ApiToken.objects.create(user=user, name=name, token_hash=hashlib.sha256(token.encode()).hexdigest())
-    audit_record(actor=user, action="api_token.create", object_type="user", object_id=user.pk)
+    audit_record(request=request, actor=actor or user, action="api_token.create", object_type="user",
+                 object_id=user.pk, detail={"name": name})
     return token
 
 

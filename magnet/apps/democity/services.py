@@ -96,7 +96,7 @@ def demo_build(
 
 
 def _accounts(seed: int, snapshot: Snapshot) -> list[DemoLogin]:
-    from magnet.apps.feeds.selectors import _query
+    from magnet.apps.feeds.selectors import key_enterprises_in_city
 
     departments = {
         code: Department.objects.update_or_create(code=code, defaults={"name": name})[0] for code, name in DEPARTMENTS
@@ -142,7 +142,7 @@ def _accounts(seed: int, snapshot: Snapshot) -> list[DemoLogin]:
     verifier, pw = _user("verifier.bus", Role.VERIFIER, seed, display_name="公交核验员", service_point=point)
     add(verifier, pw, f"service point: {point.name}", False)
 
-    rows = _query(snapshot.id, "enterprises", "key_enterprise AND adcode LIKE '3206%' ORDER BY uscc LIMIT 3", [])
+    rows = key_enterprises_in_city(snapshot.id)
     for number, row in enumerate(rows, start=1):
         enterprise, _ = Enterprise.objects.update_or_create(
             uscc=row["uscc"],

@@ -77,3 +77,9 @@ def person_education(id_number: str) -> list[dict]:
     if latest is None:
         return []
     return _query(latest.id, "education", "id_number = ? ORDER BY graduation_date", [id_number])
+
+
+def key_enterprises_in_city(snapshot_id: str, *, city: str = "3206", limit: int = 3) -> list[dict]:
+    """Key enterprises of the city in a snapshot, by USCC (the demo gives the first ones HR accounts)."""
+    return _query(snapshot_id, "enterprises", "key_enterprise AND starts_with(adcode, ?) ORDER BY uscc LIMIT ?",
+                  [city, limit])

@@ -63,7 +63,9 @@ def console(request):
     new_token = None
     if request.method == "POST":
         verifier = get_object_or_404(User, pk=request.POST.get("verifier"), role="verifier", is_active=True)
-        new_token = {"user": verifier, "token": api_token_create(user=verifier, name=f"scanner {verifier.username}")}
+        token = api_token_create(user=verifier, name=f"scanner {verifier.username}", actor=request.user,
+                                 request=request)
+        new_token = {"user": verifier, "token": token}
     since = timezone.localdate() - dt.timedelta(days=13)
     stats = (Redemption.objects.filter(scanned_day__gte=since).values("scanned_day", "service__name")
              .annotate(uses=Count("id")).order_by("-scanned_day", "service__name"))

@@ -171,3 +171,7 @@ def test_staff_console_shows_catalogue_statistics_and_issues_a_token_once(client
     assert "<td>1</td>" in page  # one use today
     page = staff.post("/talent-code/console/", {"verifier": point_client.verifier.pk}).content.decode()
     assert "mgt_" in page and ApiToken.objects.filter(user=point_client.verifier).count() == 2
+    from magnet.apps.audit.models import AuditEntry
+
+    entry = AuditEntry.objects.filter(action="api_token.create").latest("id")
+    assert entry.actor_username == "staff.test" and entry.object_id == str(point_client.verifier.pk)
