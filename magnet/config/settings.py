@@ -32,6 +32,8 @@ PRODUCTION = MAGNET_ENV == "production"
 
 MAGNET_DATA_DIR = Path(env_str("MAGNET_DATA_DIR", str(REPO_DIR / "var"))).resolve()
 MAGNET_DATA_DIR.mkdir(parents=True, exist_ok=True)
+# Policy books shipped with the platform: one folder per book (see magnet/core/radar/book.py).
+MAGNET_POLICY_BOOKS = Path(env_str("MAGNET_POLICY_BOOKS", str(REPO_DIR / "magnet" / "policybooks"))).resolve()
 (MAGNET_DATA_DIR / "static").mkdir(exist_ok=True)
 
 _DEV_SECRET = "django-insecure-magnet-development-only-" + "0" * 24
@@ -87,6 +89,7 @@ INSTALLED_APPS = [
     "magnet.apps.feeds",
     "magnet.apps.democity",
     "magnet.apps.talentcode",
+    "magnet.apps.radar",
 ]
 
 MIDDLEWARE = [
