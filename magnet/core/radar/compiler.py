@@ -599,6 +599,22 @@ class Compiler:
     feeds: set[str] = field(default_factory=set)
     quantifiers: list[Quantifier] = field(default_factory=list)
     atoms: dict[str, Atom] | None = None  # collected only when explaining
+    # Facts computed once per person in the `r_facts` layer: column name -> expression over `r_base`.
+    hoisted: dict[str, exp.Expression] = field(default_factory=dict)
+    _hoisted_keys: dict[str, str] = field(default_factory=dict)
+    _row_scope: bool = False
+
+    def hoist(self, value: exp.Expression) -> exp.Expression:
+        """A fact's expression becomes a column of `r_facts`, computed once per person however many
+        conditions use it (inside a row quantifier, and when it uses another hoisted fact, it stays inline)."""
+        if self._row_scope or any(c.name.startswith("fc_") for c in value.find_all(exp.Column)):
+            return value
+        key = value.sql()
+        name = self._hoisted_keys.get(key)
+        if name is None:
+            name = self._hoisted_keys[key] = f"fc_{len(self._hoisted_keys)}"
+            self.hoisted[name] = value
+        return col(name)
 
     @property
     def city(self) -> str:
@@ -641,7 +657,7 @@ class Compiler:
             fact = FACTS[name]
             self.relations.update(fact.relations)
             self.feeds.update(fact.feeds)
-            result = Compiled(fact.build(self), fact.type)
+            result = Compiled(self.hoist(fact.build(self)), fact.type)
             self._atom(name, "fact", result, fact.zh, fact.en)
             return result
         if name in FUNCTIONS or name in QUANTIFIERS or name in SPECIAL:
@@ -807,7 +823,8 @@ class Compiler:
         result_type = fn.result(list(a.type for a in args)) if callable(fn.result) else fn.result
         self.relations.update(fn.relations)
         self.feeds.update(fn.feeds)
-        result = Compiled(fn.build(self, *(a.sql for a in args)), result_type)
+        built = fn.build(self, *(a.sql for a in args))
+        result = Compiled(self.hoist(built) if fn.fact else built, result_type)
         if fn.fact:
             self._atom(unparse(node), "fact", result, fn.zh, fn.en)
         return result
@@ -852,6 +869,7 @@ class Compiler:
         feed = feed_node.name
         inner = Scope(scope.policy, scope.parameters, scope.definitions, feed, scope.stack)
         saved, self.atoms = self.atoms, None  # row-level values are not person-level facts
+        self._row_scope = True
         try:
             predicate = self.expr(node.args[-1], inner)
             self._expect(predicate, BOOL, node.args[-1], f"the condition of {kind}")
@@ -864,6 +882,7 @@ class Compiler:
                     )
         finally:
             self.atoms = saved
+            self._row_scope = False
         self.feeds.add(feed)
         self.relations.add("person")
         quantifier = Quantifier("", feed, kind, value.sql if value else None, predicate.sql)

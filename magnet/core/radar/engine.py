@@ -18,7 +18,7 @@ from magnet.core.feeds.store import Snapshot, register_views
 
 from .book import Book, Case
 from .language import Month
-from .query import build, render
+from .query import PERSON, build, render
 from .types import DEGREES
 
 OUTPUT_SCHEMA = pa.schema(
@@ -202,14 +202,31 @@ def _display(value: object, typ) -> object:
     return value
 
 
+_EXPLAIN_CACHE: dict[tuple[str, int], tuple[str, object]] = {}
+
+
+def _explain_query(book: Book, month: Month) -> tuple[str, object]:
+    """The explanation query of a book version and month, rendered once (the person is a parameter)."""
+    key = (book.version, month.index)
+    cached = _EXPLAIN_CACHE.get(key)
+    if cached is None:
+        query, the_plan = build(book, month, person=PERSON, explain=True)
+        cached = (render(query, "duckdb"), the_plan)
+        if len(_EXPLAIN_CACHE) > 256:
+            _EXPLAIN_CACHE.clear()
+        _EXPLAIN_CACHE[key] = cached
+    return cached
+
+
 def explain(con: duckdb.DuckDBPyConnection, book: Book, month: Month | str, id_number: str) -> Explanation:
     """Each policy's conditions for one person and month, pass or fail, with the facts' values, computed by
     the screening query restricted to that person (so it cannot disagree with a batch run)."""
     month = parse_month(month) if isinstance(month, str) else month
-    query, the_plan = build(book, month, person=id_number, explain=True)
-    cursor = con.execute(render(query, "duckdb"))
+    text, the_plan = _explain_query(book, month)
+    cursor = con.execute(text, [id_number])
     columns = [d[0] for d in cursor.description]
-    row = cursor.fetchone()
+    rows = cursor.fetchall()
+    row = rows[0] if rows else None
     result = Explanation(id_number, str(month), book.name, book.version, row is not None)
     if row is None:
         return result
@@ -458,3 +475,81 @@ def content_hash(*parts: str) -> str:
     for part in parts:
         digest.update(part.encode() + b"\0")
     return digest.hexdigest()
+
+
+# ------------------------------------------------------------------------------ the person index
+
+PERSON_FEEDS = ("persons", "education", "social_insurance", "property", "skill_certs", "business_registrations")
+BUCKETS = 256
+INDEX_VERSION = "1"
+
+
+def person_bucket(id_number: str) -> int:
+    """The index bucket of an identity number: its 3-digit sequence code (digits 15-17) modulo BUCKETS."""
+    digits = id_number[14:17]
+    return int(digits) % BUCKETS if len(digits) == 3 and digits.isdigit() else 0
+
+
+def build_person_index(
+    snapshot: Snapshot, dest: Path, *, memory_limit: str = "2GB", threads: int | None = None
+) -> Path:
+    """Split the snapshot's person-keyed feeds into BUCKETS files by identity number, so that explaining one
+    person reads one small file per feed instead of scanning every row. Written to a temporary folder and
+    renamed into place: a crash leaves no half-built index. Returns `dest`."""
+    import json  # noqa: PLC0415
+    import shutil  # noqa: PLC0415
+    import tempfile  # noqa: PLC0415
+
+    dest = Path(dest)
+    if (dest / "index.json").is_file():
+        return dest
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".index-", dir=dest.parent))
+    try:
+        con = connect(threads=threads, memory_limit=memory_limit)
+        con.execute("SET temp_directory = ?", [str(work / "spill")])
+        con.execute("SET preserve_insertion_order = false")
+        for feed in PERSON_FEEDS:
+            out = work / feed
+            bucket = f"CAST(substr(id_number, 15, 3) AS INTEGER) % {BUCKETS}"
+            con.execute(
+                f"COPY (SELECT *, CASE WHEN regexp_full_match(substr(id_number, 15, 3), '[0-9]{{3}}') "  # noqa: S608
+                f"THEN {bucket} ELSE 0 END AS bucket FROM read_parquet(?)) "
+                f"TO '{out}' (FORMAT parquet, PARTITION_BY (bucket))",
+                [str(snapshot.feeds[feed])],
+            )
+        con.close()
+        shutil.rmtree(work / "spill", ignore_errors=True)
+        (work / "index.json").write_text(
+            json.dumps({"snapshot": snapshot.id, "buckets": BUCKETS, "version": INDEX_VERSION})
+        )
+        try:
+            work.rename(dest)
+        except OSError:  # built meanwhile by another process: theirs is as good
+            shutil.rmtree(work, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return dest
+
+
+def person_index_ready(dest: Path) -> bool:
+    return (Path(dest) / "index.json").is_file()
+
+
+def use_person(con: duckdb.DuckDBPyConnection, snapshot: Snapshot, index: Path | None, id_number: str) -> None:
+    """Point the connection's feed views at the rows that can hold this person: their index bucket when the
+    index is built, else the whole snapshot."""
+    if index is None or not person_index_ready(index):
+        register_views(con, snapshot)
+        return
+    bucket = person_bucket(id_number)
+    for feed in FEEDS:
+        folder = Path(index) / feed / f"bucket={bucket}"
+        files = sorted(folder.glob("*.parquet")) if feed in PERSON_FEEDS else []
+        if files:
+            source = f"SELECT * FROM read_parquet({[str(f) for f in files]!r}, hive_partitioning = false)"
+        else:  # an empty bucket, or a feed that is not keyed by person
+            limit = " LIMIT 0" if feed in PERSON_FEEDS else ""
+            source = f"SELECT * FROM read_parquet('{snapshot.feeds[feed]}'){limit}"
+        con.execute(f'CREATE OR REPLACE TEMP VIEW "{feed}" AS {source}')  # noqa: S608 - paths we wrote

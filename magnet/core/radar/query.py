@@ -72,10 +72,14 @@ def plan(book: Book, month: Month, policies: list[str] | None = None, explain: b
     return result, compiler
 
 
+PERSON = "$1"  # `build(person=PERSON)`: the person is the query's parameter $1, so its text can be cached
+
+
 def _person_filter(person: str | None, alias: str | None = None) -> exp.Expression | None:
     if person is None:
         return None
-    return exp.EQ(this=exp.column("id_number", alias), expression=lit(person))
+    value = exp.Placeholder(this="1") if person == PERSON else lit(person)
+    return exp.EQ(this=exp.column("id_number", alias), expression=value)
 
 
 def _where(select: exp.Select, *conditions: exp.Expression | None) -> exp.Select:
@@ -137,7 +141,7 @@ def relations(book: Book, month: Month, needed: set[str], person: str | None) ->
         columns: list[exp.Expression] = ["id_number"]  # type: ignore[list-item]
         for name in si_lists:
             value = mi if name != "si_flex_city" else sql("{'m': _m, 'v': base}", _m=mi)
-            agg = exp.Filter(this=exp.func("list", value), expression=exp.Where(this=filters[name].copy()))
+            agg = exp.Filter(this=sql("list(_v)", _v=value), expression=exp.Where(this=filters[name].copy()))
             columns.append(exp.alias_(agg, name))
         si = exp.select(*columns).from_("social_insurance")
         si = _where(
@@ -226,7 +230,13 @@ def build(
         )
         qs = _where(qs, as_of(q.feed, "r", month), _person_filter(person, "r")).group_by("r.id_number")
         ctes.append((q.alias, qs))
-    wide = exp.select(exp.column("id_number", "b")).from_(exp.alias_(exp.to_table("r_base"), "b"))
+    facts = exp.select(exp.Column(this=exp.Star(), table=exp.to_identifier("b"))).from_(
+        exp.alias_(exp.to_table("r_base"), "b")
+    )
+    for name, value in compiler.hoisted.items():
+        facts = facts.select(exp.alias_(value, name), copy=False)
+    ctes.append(("r_facts", facts))
+    wide = exp.select(exp.column("id_number", "b")).from_(exp.alias_(exp.to_table("r_facts"), "b"))
     for q in compiler.quantifiers:
         wide = wide.join(
             exp.alias_(exp.to_table(q.alias), q.alias),
