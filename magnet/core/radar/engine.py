@@ -13,6 +13,7 @@ import duckdb
 import pyarrow as pa
 
 from magnet.core.feeds import FEEDS
+from magnet.core.feeds import sql as sql_text
 from magnet.core.feeds.checks import id_number_check_char
 from magnet.core.feeds.store import Snapshot, register_views
 
@@ -547,9 +548,11 @@ def use_person(con: duckdb.DuckDBPyConnection, snapshot: Snapshot, index: Path |
     for feed in FEEDS:
         folder = Path(index) / feed / f"bucket={bucket}"
         files = sorted(folder.glob("*.parquet")) if feed in PERSON_FEEDS else []
+        # paths this module wrote, quoted as SQL literals; feed names from the contract
         if files:
-            source = f"SELECT * FROM read_parquet({[str(f) for f in files]!r}, hive_partitioning = false)"
+            paths = ", ".join(sql_text.lit(str(f)) for f in files)
+            source = f"SELECT * FROM read_parquet([{paths}], hive_partitioning = false)"  # noqa: S608
         else:  # an empty bucket, or a feed that is not keyed by person
             limit = " LIMIT 0" if feed in PERSON_FEEDS else ""
-            source = f"SELECT * FROM read_parquet('{snapshot.feeds[feed]}'){limit}"
-        con.execute(f'CREATE OR REPLACE TEMP VIEW "{feed}" AS {source}')  # noqa: S608 - paths we wrote
+            source = f"SELECT * FROM read_parquet({sql_text.lit(str(snapshot.feeds[feed]))}){limit}"  # noqa: S608
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {sql_text.ident(feed)} AS {source}")
