@@ -24,7 +24,8 @@ from .types import DEGREES, Type, TypeProblem, parse_type, suggest
 KINDS = ("monthly", "one_time", "annual")
 MODES = ("auto", "confirm")
 POLICY_ID = re.compile(r"[a-z][a-z0-9_]{1,62}")
-BOOK_KEYS = {"name", "title", "city", "definitions", "policies", "description", "missing_feeds"}
+BOOK_KEYS = {"name", "title", "city", "definitions", "policies", "description", "missing_feeds", "tiers"}
+TIERS = ("A", "B", "C", "D", "E")
 POLICY_KEYS = {
     "id", "names", "basis", "kind", "effective", "mode", "budget_pool", "not_with", "caps", "parameters",
     "definitions", "conditions", "amount", "cases", "description", "period", "needs_feeds", "direction",
@@ -155,6 +156,18 @@ class Policy:
 
 
 @dataclass(frozen=True)
+class Tier:
+    """A talent tier (A-E) and the rule that grants it; a person gets the first tier whose rule holds."""
+
+    tier: str
+    expr: Node
+    text: str
+    origin: Origin
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
 class Book:
     name: str
     title: dict[str, str]
@@ -163,6 +176,7 @@ class Book:
     policies: tuple[Policy, ...]
     files: dict[str, str]  # filename -> text, as loaded
     description: str = ""
+    tiers: tuple[Tier, ...] = ()
 
     @property
     def version(self) -> str:
@@ -357,7 +371,41 @@ class _Reader:
                         )
                     )
         description = self.text("book.yaml", keys.get("description"), "description", required=False)
-        return Book(name, title, city, definitions, tuple(policies), dict(files), description)
+        tiers = self.tiers(keys.get("tiers"))
+        return Book(name, title, city, definitions, tuple(policies), dict(files), description, tiers)
+
+    def tiers(self, node: yaml.Node | None) -> tuple[Tier, ...]:
+        if node is None:
+            return ()
+        if not isinstance(node, yaml.SequenceNode) or not node.value:
+            self.problem("book.yaml", node, "tiers must be a list of {tier, zh, en, when}, best tier first")
+            return ()
+        out = []
+        for item in node.value:
+            tk = self.mapping("book.yaml", item, {"tier", "zh", "en", "when"}, "a tier")
+            tier = self.choice("book.yaml", tk.get("tier"), TIERS, "tier")
+            if not tier:
+                self.problem("book.yaml", item, "a tier needs its letter (A to E)")
+            if tier in [t.tier for t in out]:
+                self.problem("book.yaml", tk.get("tier"), f"tier {tier} is given twice")
+            if out and tier and tier < out[-1].tier:
+                self.problem("book.yaml", tk.get("tier"), "tiers must be listed best first (A before B …)")
+            for lang in ("zh", "en"):
+                if lang not in tk:
+                    self.problem("book.yaml", item, f"tier {tier} needs its {lang} wording")
+            expr, text, origin = self.expression("book.yaml", tk.get("when"), f"tier {tier}")
+            if expr is not None and tier:
+                out.append(
+                    Tier(
+                        tier,
+                        expr,
+                        text,
+                        origin,
+                        self.text("book.yaml", tk.get("zh"), "zh"),
+                        self.text("book.yaml", tk.get("en"), "en"),
+                    )
+                )
+        return tuple(out)
 
     def definitions(self, file: str, node: yaml.Node | None) -> dict[str, Definition]:
         out: dict[str, Definition] = {}
@@ -690,6 +738,13 @@ def _check_compiles(book: Book, reader: _Reader) -> None:
     compiler = Compiler(book, month)
     for name, d in book.definitions.items():
         _try(reader, d.origin, f"definition {name}", lambda d=d: compiler.expr(d.expr, _book_scope(compiler)))
+    for t in book.tiers:
+        result = _try(reader, t.origin, f"tier {t.tier}", lambda t=t: compiler.expr(t.expr, _book_scope(compiler)))
+        if result is not None and result.type.name not in ("bool", "null"):
+            line, column = t.origin.at(1, 1)
+            reader.problems.append(
+                Problem("book.yaml", line, column, f"tier {t.tier} must be true or false, not a {result.type}")
+            )
     for policy in book.policies:
         scope = compiler.scope(policy)
         for c in policy.conditions:

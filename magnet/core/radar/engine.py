@@ -203,15 +203,15 @@ def _display(value: object, typ) -> object:
     return value
 
 
-_EXPLAIN_CACHE: dict[tuple[str, int], tuple[str, object]] = {}
+_EXPLAIN_CACHE: dict[tuple[str, int, bool], tuple[str, object]] = {}
 
 
-def _explain_query(book: Book, month: Month) -> tuple[str, object]:
+def _explain_query(book: Book, month: Month, tiers: bool = False) -> tuple[str, object]:
     """The explanation query of a book version and month, rendered once (the person is a parameter)."""
-    key = (book.version, month.index)
+    key = (book.version, month.index, tiers)
     cached = _EXPLAIN_CACHE.get(key)
     if cached is None:
-        query, the_plan = build(book, month, person=PERSON, explain=True)
+        query, the_plan = build(book, month, person=PERSON, explain=True, tiers=tiers, policies=[] if tiers else None)
         cached = (render(query, "duckdb"), the_plan)
         if len(_EXPLAIN_CACHE) > 256:
             _EXPLAIN_CACHE.clear()
@@ -286,6 +286,50 @@ def _param_display(value: object) -> object:
     if isinstance(value, Decimal | dt.date | Month):
         return str(value)
     return value
+
+
+@dataclass
+class TierResult:
+    """A person's talent tier as of a month (None: no rule holds), and each rule with pass or fail."""
+
+    id_number: str
+    month: str
+    book_version: str
+    found: bool
+    tier: str | None = None
+    rules: list[dict] = field(default_factory=list)  # [{tier, zh, en, text, passed, values}]
+
+
+def tier_of(con: duckdb.DuckDBPyConnection, book: Book, month: Month | str, id_number: str) -> TierResult:
+    """The tier the book's `tiers` rules give this person in the month, computed like an explanation."""
+    month = parse_month(month) if isinstance(month, str) else month
+    if not book.tiers:
+        raise ScreeningRefused(f"the book {book.name} has no tier rules")
+    text, the_plan = _explain_query(book, month, tiers=True)
+    cursor = con.execute(text, [id_number])
+    columns = [d[0] for d in cursor.description]
+    rows = cursor.fetchall()
+    result = TierResult(id_number, str(month), book.version, bool(rows))
+    if not rows:
+        return result
+    values = dict(zip(columns, rows[0], strict=True))
+    result.tier = values["tier"]
+    for i, (t, _, atoms) in enumerate(the_plan.tiers):
+        shown = [
+            {"key": key, "zh": a.zh, "en": a.en, "value": _display(values[the_plan.atom_columns[key]], a.type)}
+            for key, a in atoms.items()
+        ]
+        result.rules.append({"tier": t.tier, "zh": t.zh, "en": t.en, "text": t.text.strip(),
+                             "passed": values[f"t_{i}"] is True, "values": shown})  # fmt: skip
+    return result
+
+
+def tiers(con: duckdb.DuckDBPyConnection, book: Book, month: Month | str) -> pa.Table:
+    """Every person's tier in the month: (id_number, tier), tier null where no rule holds."""
+    month = parse_month(month) if isinstance(month, str) else month
+    query, _ = build(book, month, tiers=True)
+    table = con.sql(render(query, "duckdb")).arrow()
+    return table.read_all() if hasattr(table, "read_all") else table
 
 
 # ---------------------------------------------------------------------------------- policy cases

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from sqlglot import exp
 
 from .book import Book, Policy
-from .compiler import Atom, Compiled, Compiler, as_of, decimal_2, in_city, is_true, lit, month_index, sql
+from .compiler import Atom, Compiled, Compiler, Scope, as_of, decimal_2, in_city, is_true, lit, month_index, sql
 from .language import Call, Month, Name, Unary
 
 NO_DEGREE = 0
@@ -36,10 +36,20 @@ class Plan:
     relations: set[str]
     atoms: dict[str, Atom] = field(default_factory=dict)  # every value shown in explanations: v_<n> columns
     atom_columns: dict[str, str] = field(default_factory=dict)
+    tiers: list[tuple[object, Compiled, dict[str, Atom]]] = field(default_factory=list)  # (book.Tier, rule, atoms)
 
 
-def plan(book: Book, month: Month, policies: list[str] | None = None, explain: bool = False) -> tuple[Plan, Compiler]:
+def plan(
+    book: Book, month: Month, policies: list[str] | None = None, explain: bool = False, tiers: bool = False
+) -> tuple[Plan, Compiler]:
     compiler = Compiler(book, month, atoms={} if explain else None)
+    tier_rules = []
+    if tiers:
+        scope = Scope(None, {}, dict(book.definitions))
+        for t in book.tiers:
+            if explain:
+                compiler.atoms = {}
+            tier_rules.append((t, compiler.expr(t.expr, scope), compiler.atoms or {}))
     chosen = [p for p in book.policies if p.in_force(month) and (policies is None or p.id in policies)]
     plans = []
     for i, policy in enumerate(chosen):
@@ -60,8 +70,11 @@ def plan(book: Book, month: Month, policies: list[str] | None = None, explain: b
             compiler.atoms = {}
         amount = compiler.expr(policy.amount.expr, scope)
         plans.append(PolicyPlan(policy, str(i), conditions, amount, compiler.atoms or {}))
-    result = Plan(book, month, plans, set(compiler.feeds), set(compiler.relations))
+    result = Plan(book, month, plans, set(compiler.feeds), set(compiler.relations), tiers=tier_rules)
     if explain:
+        for _, _, atoms in tier_rules:
+            for key, atom in atoms.items():
+                result.atoms.setdefault(key, atom)
         for p in plans:
             for _, _, atoms in p.conditions:
                 for key, atom in atoms.items():
@@ -199,12 +212,21 @@ _BASE_COLUMNS = {
 
 
 def build(
-    book: Book, month: Month, *, policies: list[str] | None = None, person: str | None = None, explain: bool = False
+    book: Book,
+    month: Month,
+    *,
+    policies: list[str] | None = None,
+    person: str | None = None,
+    explain: bool = False,
+    tiers: bool = False,
 ) -> tuple[exp.Select, Plan]:
     """The screening query (`explain` False): rows (id_number, policy, period, amount) of every entitlement;
     or the explanation query: one row per person with e_/a_ (eligible, amount), c_<p>_<i> (conditions)
-    and v_<n> (values) columns."""
-    the_plan, compiler = plan(book, month, policies, explain)
+    and v_<n> (values) columns. With `tiers`, the explanation rows also carry `tier` (the first tier whose
+    rule holds) and t_<i> (each tier rule); with `tiers` and no `explain`, rows are (id_number, tier)."""
+    if tiers and not explain:
+        policies = []
+    the_plan, compiler = plan(book, month, policies, explain, tiers)
     ctes = relations(book, month, the_plan.relations, person)
     names = {name for name, _ in ctes}
     base_cols: list[exp.Expression] = [exp.column(c, "p") for c in ("id_number", "birth_date", "gender", "hukou")]
@@ -252,12 +274,22 @@ def build(
         if explain:
             for i, (_, c, _) in enumerate(p.conditions):
                 wide = wide.select(exp.alias_(c.sql, f"c_{p.column}_{i}"), copy=False)
+    if the_plan.tiers:
+        case = exp.Case()
+        for t, rule, _ in the_plan.tiers:
+            case = case.when(is_true(rule.sql), lit(t.tier))
+        wide = wide.select(exp.alias_(case, "tier"), copy=False)
+        if explain:
+            for i, (_, rule, _) in enumerate(the_plan.tiers):
+                wide = wide.select(exp.alias_(rule.sql, f"t_{i}"), copy=False)
     if explain:
         for key, column in the_plan.atom_columns.items():
             wide = wide.select(exp.alias_(the_plan.atoms[key].sql, column), copy=False)
     ctes.append(("r_wide", wide))
     if explain:
         final = exp.select("*").from_("r_wide")
+    elif tiers:
+        final = exp.select("id_number", "tier").from_("r_wide")
     else:
         parts = []
         for p in the_plan.policies:

@@ -197,3 +197,37 @@ def test_the_person_index_gives_the_same_explanations(con, snapshot, demo_book, 
                 )
     assert person_bucket("11010119900307663X") == 663 % 256
     assert not list(tmp_path.glob(".index-*")), "no work folder is left behind"
+
+
+def test_tiers_follow_the_books_rules_best_first(con, demo_book):
+    from magnet.core.radar.engine import tier_of, tiers
+
+    all_tiers = {r["id_number"]: r["tier"] for r in tiers(con, demo_book, "2026-10").to_pylist()}
+    assert all_tiers[CAST["doctor_38"]] == "A"
+    assert all_tiers[CAST["master_renting"]] == "B"
+    assert {"A", "B", "C", "D", "E", None} == set(all_tiers.values())
+    for pid in random.Random(5).sample(sorted(all_tiers), 20) + [CAST["skilled_worker"]]:
+        result = tier_of(con, demo_book, "2026-10", pid)
+        assert result.tier == all_tiers[pid]
+        passed = [r["tier"] for r in result.rules if r["passed"]]
+        assert (passed[0] if passed else None) == result.tier
+    doctor = tier_of(con, demo_book, "2026-10", CAST["doctor_38"])
+    assert doctor.rules[0]["passed"] and doctor.rules[0]["zh"].startswith("全日制博士")
+    assert {v["key"]: v["value"] for v in doctor.rules[0]["values"]}["highest_degree"] == "doctor"
+
+
+def test_tier_rules_are_checked_when_the_book_loads(demo_book):
+    from magnet.core.radar import BookInvalid
+
+    files = dict(demo_book.files)
+    files["book.yaml"] = files["book.yaml"].replace("  - tier: B\n", "  - tier: F\n")
+    with pytest.raises(BookInvalid, match="tier must be one of A, B, C, D, E"):
+        load_book_texts(files)
+    files = dict(demo_book.files)
+    files["book.yaml"] = files["book.yaml"].replace("when: highest_degree == 'master' or best_cert_level == 1",
+                                                    "when: best_cert_levle")  # fmt: skip
+    with pytest.raises(BookInvalid) as invalid:
+        load_book_texts(files)
+    problem = invalid.value.problems[0]
+    assert problem.file == "book.yaml" and problem.suggestion == "best_cert_level"
+    assert files["book.yaml"].splitlines()[problem.line - 1].strip().startswith("when: best_cert_levle")
