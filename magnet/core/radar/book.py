@@ -293,15 +293,23 @@ class _Reader:
             self.problem(file, node, f"{what} must be an expression (a text)")
             return None, "", origin
         text = str(node.value)
+        source = text  # what is parsed: the file's own lines where YAML would fold them (positions stay true)
         block = node.style in ("|", ">")
+        buffer = node.start_mark.buffer
         if block:
             indent = _block_indent(node)
             origin = Origin(file, node.start_mark.line + 2, indent + 1, block=True)
+            if buffer:
+                start = buffer.find("\n", node.start_mark.index) + 1
+                raw = buffer[start : node.end_mark.index].split("\n")
+                source = "\n".join(line[indent:] for line in raw).rstrip()
         else:
             quote = 1 if node.style in ("'", '"') else 0
             origin = Origin(file, node.start_mark.line + 1, node.start_mark.column + 1 + quote)
+            if node.style is None and buffer and node.end_mark.line > node.start_mark.line:
+                source = buffer[node.start_mark.index : node.end_mark.index]  # a plain scalar over several lines
         try:
-            return parse(text), text, origin
+            return parse(source), text, origin
         except SyntaxProblem as e:
             line, column = origin.at(e.line, e.column)
             self.problems.append(Problem(file, line, column, f"{what}: {e.message}"))

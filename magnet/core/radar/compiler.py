@@ -45,10 +45,18 @@ def sql(text: str, **parts: exp.Expression) -> exp.Expression:
 
     def fill(node: exp.Expression) -> exp.Expression:
         if isinstance(node, exp.Column) and not node.table and node.name in parts:
-            return parts[node.name].copy()
+            return _grouped(parts[node.name].copy())
         return node
 
-    return _template(text).copy().transform(fill)
+    return _grouped(_template(text).copy().transform(fill))
+
+
+def _grouped(node: exp.Expression) -> exp.Expression:
+    """An operator subtree in parentheses, so that it keeps its meaning wherever it is put (the generator
+    writes the tree's operators without adding parentheses of its own)."""
+    if isinstance(node, exp.Binary | exp.Unary | exp.Between | exp.Is) and not isinstance(node, exp.Paren):
+        return exp.Paren(this=node)
+    return node
 
 
 def col(name: str, table: str = "b") -> exp.Column:
@@ -544,6 +552,7 @@ QUANTIFIERS = {
     "sum_of": ("合计", "sum"),
     "min_of": ("最小值", "smallest"),
     "max_of": ("最大值", "largest"),
+    "distinct_count": ("不同取值的个数", "number of distinct values"),
 }
 SPECIAL = {"eligible": ("符合政策", "eligible for the policy")}
 
@@ -695,7 +704,8 @@ class Compiler:
             raise TypeProblem(f"{node.target.name} is a {typ}, not a table", node.line, node.column)
         key = self.expr(node.key, scope)
         self._expect(key, typ.key, node.key, f"the key of {node.target.name}")
-        case = exp.Case(this=key.sql)
+        key_sql = self._degree(key, node.key) if typ.key == DEGREE else key.sql
+        case = exp.Case(this=key_sql)
         for k, v in value.items():
             case = case.when(lit(DEGREE_RANK[k] if typ.key == DEGREE else k), _typed_literal(v, typ.value))
         return Compiled(case, typ.value)
@@ -899,7 +909,7 @@ class Compiler:
         ref = exp.column("v", alias)
         if kind == "any":
             result = Compiled(is_true(ref), BOOL)
-        elif kind == "count":
+        elif kind in ("count", "distinct_count"):
             result = Compiled(exp.func("coalesce", ref, lit(0)), INT)
         elif kind == "sum_of":
             result = Compiled(exp.func("coalesce", ref, lit(0)), value.type)
@@ -927,6 +937,16 @@ class Compiler:
                 f"policy {target} depends on itself ({' -> '.join((*scope.stack, target))})", node.line, node.column
             )
         other = policies[target]
+        if not other.in_force(self.month):
+            result = Compiled(exp.false(), BOOL)
+            self._atom(
+                unparse(node),
+                "eligible",
+                result,
+                f"符合{other.names.get('zh', target)}",
+                f"eligible for {other.names.get('en', target)}",
+            )
+            return result
         inner = self.scope(other)
         inner.stack = (*scope.stack, target)
         saved, self.atoms = self.atoms, None

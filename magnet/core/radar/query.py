@@ -324,6 +324,8 @@ def _aggregate(kind: str, predicate: exp.Expression, value: exp.Expression | Non
         return exp.func("bool_or", is_true(predicate))
     if kind == "count":
         return exp.func("count_if", is_true(predicate))
+    if kind == "distinct_count":
+        return exp.Count(this=exp.Distinct(expressions=[exp.If(this=is_true(predicate), true=value, false=exp.Null())]))
     func = {"sum_of": "sum", "min_of": "min", "max_of": "max"}[kind]
     return exp.func(func, exp.If(this=is_true(predicate), true=value, false=exp.Null()))
 
