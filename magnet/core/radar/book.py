@@ -94,6 +94,8 @@ class Parameter:
     type: Type
     values: tuple[tuple[dt.date, object, str], ...]  # (from, value, source), sorted by date
     origin: Origin
+    zh: str = ""
+    en: str = ""
 
     def value_for(self, month: Month) -> object:
         first = dt.date(month.year, month.month, 1)
@@ -591,7 +593,9 @@ class _Reader:
             if len(set(dates)) != len(dates):
                 self.problem(file, values_node, f"parameter {name} has two values from the same date")
             if values:
-                out[name] = Parameter(name, typ, tuple(sorted(values, key=lambda v: v[0])), origin)
+                zh = self.text(file, pk.get("zh"), "zh", required=False)
+                en = self.text(file, pk.get("en"), "en", required=False)
+                out[name] = Parameter(name, typ, tuple(sorted(values, key=lambda v: v[0])), origin, zh, en)
         return out
 
     def value(self, file: str, node: yaml.Node | None, typ: Type, name: str) -> object:

@@ -633,6 +633,7 @@ class Compiler:
 
     def scope(self, policy) -> Scope:
         params = {name: (p.type, p.value_for(self.month)) for name, p in policy.parameters.items()}
+        # parameters show as values in explanations
         defs = dict(self.book.definitions)
         defs.update(policy.definitions)
         return Scope(policy, params, defs, stack=(policy.id,))
@@ -658,7 +659,8 @@ class Compiler:
             if typ.name == "table":
                 raise TypeProblem(f"{name} is a table: use {name}[key]", node.line, node.column)
             result = Compiled(_typed_literal(value, typ), typ)
-            self._atom(name, "parameter", result, name, name)
+            param = scope.policy.parameters.get(name) if scope.policy is not None else None
+            self._atom(name, "parameter", result, (param and param.zh) or name, (param and param.en) or name)
             return result
         if name in scope.definitions:
             return self._definition(node, scope.definitions[name], scope)

@@ -19,7 +19,7 @@ from magnet.core.feeds.store import Snapshot, register_views
 
 from .book import Book, Case
 from .language import Month
-from .query import PERSON, build, render
+from .query import PERSON, atom_key, build, render
 from .types import DEGREES
 
 OUTPUT_SCHEMA = pa.schema(
@@ -58,6 +58,9 @@ def sent_feeds(snapshot: Snapshot) -> set[str]:
     return set(snapshot.manifest.get("sources", {})) | {"persons"}
 
 
+_FEEDS_CACHE: dict[tuple, set[str]] = {}
+
+
 def missing_feeds(book: Book, month: Month, available: set[str], policies: list[str] | None = None) -> dict:
     """policy id -> the feeds it needs that the snapshot did not receive."""
     from .query import plan  # noqa: PLC0415
@@ -66,8 +69,10 @@ def missing_feeds(book: Book, month: Month, available: set[str], policies: list[
     for policy in book.policies:
         if not policy.in_force(month) or (policies is not None and policy.id not in policies):
             continue
-        p, _ = plan(book, month, [policy.id])
-        needed = p.feeds | {"persons"}
+        key = (book.version, month.index, policy.id)
+        if key not in _FEEDS_CACHE:
+            _FEEDS_CACHE[key] = plan(book, month, [policy.id])[0].feeds | {"persons"}
+        needed = _FEEDS_CACHE[key]
         lacking = sorted(needed - available)
         if lacking:
             missing[policy.id] = lacking
@@ -94,13 +99,28 @@ def screen(
         if lacking:
             parts = [f"{pid} needs {', '.join(feeds)}" for pid, feeds in lacking.items()]
             raise ScreeningRefused("the snapshot lacks feeds the book needs: " + "; ".join(parts))
-    query, _ = build(book, month, policies=policies)
-    table = con.sql(render(query, "duckdb")).arrow()
+    table = con.sql(_screening_query(book, month, policies)).arrow()
     if hasattr(table, "read_all"):
         table = table.read_all()
     table = table.cast(OUTPUT_SCHEMA)
     _check_amounts(table)
     return table
+
+
+_SCREEN_CACHE: dict[tuple, str] = {}
+
+
+def _screening_query(book: Book, month: Month, policies: list[str] | None) -> str:
+    """The screening query's text for a book version, month and choice of policies, rendered once."""
+    key = (book.version, month.index, tuple(policies) if policies is not None else None)
+    text = _SCREEN_CACHE.get(key)
+    if text is None:
+        query, _ = build(book, month, policies=policies)
+        text = render(query, "duckdb")
+        if len(_SCREEN_CACHE) > 512:
+            _SCREEN_CACHE.clear()
+        _SCREEN_CACHE[key] = text
+    return text
 
 
 def _check_policies(book: Book, policies: list[str] | None) -> None:
@@ -240,7 +260,7 @@ def explain(con: duckdb.DuckDBPyConnection, book: Book, month: Month | str, id_n
                 "zh": a.zh,
                 "en": a.en,
                 "kind": a.kind,
-                "value": _display(values[the_plan.atom_columns[key]], a.type),
+                "value": _display(values[the_plan.atom_columns[atom_key(a)]], a.type),
             }
             for key, a in atoms.items()
         ]
@@ -316,7 +336,7 @@ def tier_of(con: duckdb.DuckDBPyConnection, book: Book, month: Month | str, id_n
     result.tier = values["tier"]
     for i, (t, _, atoms) in enumerate(the_plan.tiers):
         shown = [
-            {"key": key, "zh": a.zh, "en": a.en, "value": _display(values[the_plan.atom_columns[key]], a.type)}
+            {"key": key, "zh": a.zh, "en": a.en, "value": _display(values[the_plan.atom_columns[atom_key(a)]], a.type)}
             for key, a in atoms.items()
         ]
         result.rules.append({"tier": t.tier, "zh": t.zh, "en": t.en, "text": t.text.strip(),

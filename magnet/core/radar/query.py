@@ -71,18 +71,20 @@ def plan(
         amount = compiler.expr(policy.amount.expr, scope)
         plans.append(PolicyPlan(policy, str(i), conditions, amount, compiler.atoms or {}))
     result = Plan(book, month, plans, set(compiler.feeds), set(compiler.relations), tiers=tier_rules)
-    if explain:
-        for _, _, atoms in tier_rules:
-            for key, atom in atoms.items():
-                result.atoms.setdefault(key, atom)
+    if explain:  # every value shown, once per distinct expression (two policies' `months` may differ)
+        groups = [atoms for _, _, atoms in tier_rules]
         for p in plans:
-            for _, _, atoms in p.conditions:
-                for key, atom in atoms.items():
-                    result.atoms.setdefault(key, atom)
-            for key, atom in p.amount_atoms.items():
-                result.atoms.setdefault(key, atom)
+            groups += [atoms for _, _, atoms in p.conditions] + [p.amount_atoms]
+        for atoms in groups:
+            for atom in atoms.values():
+                result.atoms.setdefault(atom_key(atom), atom)
         result.atom_columns = {key: f"v_{n}" for n, key in enumerate(result.atoms)}
     return result, compiler
+
+
+def atom_key(atom: Atom) -> str:
+    """The column an explanation reads a value from is shared by values with the same SQL."""
+    return atom.sql.sql()
 
 
 PERSON = "$1"  # `build(person=PERSON)`: the person is the query's parameter $1, so its text can be cached

@@ -231,3 +231,14 @@ def test_tier_rules_are_checked_when_the_book_loads(demo_book):
     problem = invalid.value.problems[0]
     assert problem.file == "book.yaml" and problem.suggestion == "best_cert_level"
     assert files["book.yaml"].splitlines()[problem.line - 1].strip().startswith("when: best_cert_levle")
+
+
+def test_same_named_parameters_of_two_policies_show_their_own_values(con, demo_book):
+    result = explain(con, demo_book, "2025-06", CAST["flexible_graduate"])
+    shown = {}
+    for p in result.policies:
+        for c in p.conditions:
+            for v in c.values:
+                if v["key"] == "months":
+                    shown[p.policy] = v["value"]
+    assert shown == {"living_subsidy": 36, "flexible_insurance_subsidy": 24}
