@@ -158,6 +158,8 @@ MAGNET_IDLE_TIMEOUT_OTHERS = env_int("MAGNET_IDLE_TIMEOUT_OTHERS", 30 * 60)
 
 # The talent code's issuer (the CWT "iss" claim): the city's platform URL.
 MAGNET_TALENT_CODE_ISSUER = env_str("MAGNET_TALENT_CODE_ISSUER", "https://talent.3206.example.gov.cn")
+# Seconds a talent code shown on the talent's page stays valid (the page fetches a new one every minute).
+MAGNET_TALENT_CODE_TTL = env_int("MAGNET_TALENT_CODE_TTL", 120)
 
 # One-time SMS codes and lock-out (AU-2, AU-6).
 MAGNET_SMS_BACKEND = env_str("MAGNET_SMS_BACKEND", "magnet.apps.accounts.sms.ConsoleBackend")

@@ -7,12 +7,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 NAV = {
-    "talent": [("common:talent_home", _("我的首页")), ("accounts:identity", _("身份绑定")),
+    "talent": [("common:talent_home", _("我的首页")), ("radar_talent:mine", _("我的政策")),
+               ("talentcode_pages:mine", _("我的人才码")), ("accounts:identity", _("身份绑定")),
                ("accounts:access_history", _("查看记录"))],
     "enterprise": [("common:enterprise_home", _("企业首页"))],
     "staff": [("common:console", _("工作台")), ("feeds:snapshots", _("数据快照")), ("feeds:upload", _("上传数据")),
               ("feeds:person_lookup", _("人员查询")), ("accounts:enterprise_requests", _("企业注册审核")),
-              ("talentcode_pages:console", _("人才码")),
+              ("talentcode_pages:console", _("人才码")), ("radar:index", _("政策找人")),
               ("reference:sources", _("参考目录"))],
     "verifier": [("talentcode_pages:point_home", _("扫码核验"))],
     "auditor": [("audit:search", _("审计日志")), ("audit:verify", _("完整性校验"))],

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -38,6 +38,19 @@ def _exempt(path: str) -> bool:
     return path.startswith(("/api/", "/static/")) or (path.startswith(admin) and not path.startswith(admin + "logout"))
 
 
+def _sign_in_redirect(request: HttpRequest, name: str) -> HttpResponse:
+    """To the sign-in page, then back. An htmx request (a fragment refreshing itself after the session
+    ended) gets the whole page sent to sign-in, and back to the page it was on, not the fragment."""
+    if request.headers.get("HX-Request") == "true":
+        back = urlsplit(request.headers.get("HX-Current-URL", ""))
+        same_site = back.netloc in ("", request.get_host())
+        path = (back.path + (f"?{back.query}" if back.query else "")) if same_site and back.path else "/"
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = f"{reverse(name)}?next={quote(path)}"
+        return response
+    return HttpResponseRedirect(f"{reverse(name)}?next={quote(request.get_full_path())}")
+
+
 class AccessPolicyMiddleware:
     """Refuse every view that does not declare who may open it, and every user it does not name."""
 
@@ -56,10 +69,10 @@ class AccessPolicyMiddleware:
         allowed = getattr(func, "magnet_roles", None) or getattr(view_func, "magnet_roles", None)
         user = request.user
         if not user.is_authenticated:
-            return HttpResponseRedirect(f"{reverse('accounts:login')}?next={quote(request.get_full_path())}")
+            return _sign_in_redirect(request, "accounts:login")
         early = getattr(func, "magnet_before_second_factor", False)
         if user.role in SECOND_FACTOR_ROLES and not user.is_verified() and not early:
-            return HttpResponseRedirect(f"{reverse('accounts:otp')}?next={quote(request.get_full_path())}")
+            return _sign_in_redirect(request, "accounts:otp")
         if allowed is None or user.role not in allowed:
             from magnet.apps.audit.services import audit_record
 

@@ -11,7 +11,8 @@ from magnet.apps.common.fixtures import ROLES
 PUBLIC = {"/", "/accounts/login/", "/accounts/login/password/", "/accounts/login/sms/send/", "/accounts/login/sms/",
           "/accounts/enterprise/register/", "/.well-known/magnet/talent-code-keys.cbor",
           "/.well-known/magnet/talent-code-revocations.cbor",
-          "/reference/", "/i18n/setlang/", "/api/v1/health"}
+          "/reference/", "/i18n/setlang/", "/api/v1/health",
+          "/policies/calculator/", "/policies/calculator/pick/major/"}
 
 
 def _walk(patterns, prefix=""):
@@ -54,13 +55,16 @@ def test_every_route_outside_the_allowlist_refuses_anonymous_users(client, metho
 
 PAGES = {  # page → roles allowed
     "/talent/": {"talent"}, "/accounts/identity/": {"talent"}, "/accounts/access-history/": {"talent"},
+    "/policies/mine/": {"talent"}, "/talent-code/mine/": {"talent"}, "/talent-code/mine/code/": {"talent"},
     "/enterprise/": {"enterprise"}, "/talent-code/point/": {"verifier"}, "/talent-code/console/": {"staff"},
     "/console/": {"staff", "admin"}, "/console/feeds/": {"staff", "admin"}, "/console/feeds/upload/": {"staff"},
     "/console/feeds/person/": {"staff"}, "/accounts/enterprise/requests/": {"staff"},
+    "/console/radar/": {"staff"}, "/console/radar/runs/": {"staff"}, "/console/radar/explain/": {"staff"},
+    "/console/radar/books/demo/living_subsidy/": {"staff"},
     "/console/audit/": {"auditor", "admin"},
     "/console/audit/verify/": {"auditor", "admin"},
 }
-API = {"/api/v1/feeds/snapshots": {"staff", "admin"}, "/api/v1/audit/entries": {"auditor"},
+API = {"/api/v1/feeds/snapshots": {"staff", "admin"}, "/api/v1/radar/runs": {"staff"}, "/api/v1/audit/entries": {"auditor"},
        "/api/v1/me": set(ROLES), "/api/v1/reference/majors?q=计算机": set(ROLES)}
 
 
@@ -185,3 +189,14 @@ def test_audit_entries_carry_actor_address_and_request_id(client_as):
     entry = AuditEntry.objects.get(action="auth.login", result="ok")
     assert entry.actor_username == "enterprise.test" and entry.actor_role == "enterprise"
     assert entry.ip == "127.0.0.1" and len(entry.request_id) == 16 and entry.at is not None
+
+
+@pytest.mark.django_db
+def test_a_fragment_refreshing_after_sign_out_sends_the_whole_page_to_sign_in(client):
+    response = client.get("/talent-code/mine/code/", headers={"HX-Request": "true",
+                                                              "HX-Current-URL": "http://testserver/talent-code/mine/"})
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == "/accounts/login/?next=/talent-code/mine/"
+    foreign = client.get("/talent-code/mine/code/", headers={"HX-Request": "true",
+                                                             "HX-Current-URL": "https://evil.example/x"})
+    assert foreign["HX-Redirect"] == "/accounts/login/?next=/"
