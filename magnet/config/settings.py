@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "magnet.apps.democity",
     "magnet.apps.talentcode",
     "magnet.apps.radar",
+    "magnet.apps.inbox",
 ]
 
 MIDDLEWARE = [

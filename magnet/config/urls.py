@@ -16,6 +16,7 @@ urlpatterns = [
     path("policies/", include("magnet.apps.radar.urls_talent")),
     path(".well-known/magnet/", include("magnet.apps.talentcode.urls")),
     path("talent-code/", include("magnet.apps.talentcode.console_urls")),
+    path("inbox/", include("magnet.apps.inbox.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("api/v1/", api.urls),
     path(settings.MAGNET_ADMIN_PATH, admin_site.urls),

@@ -31,4 +31,10 @@ def navigation(request):
         items.append({"url": url, "label": label, "active": request.path == url})
     if user.role == "admin":
         items.append({"url": "/" + settings.MAGNET_ADMIN_PATH, "label": _("系统管理"), "active": False})
+    if user.role in ("talent", "enterprise", "staff"):
+        from magnet.apps.inbox.services import unread_count
+
+        unread = unread_count(user)
+        label = _("消息") + (f" ({unread})" if unread else "")
+        items.append({"url": reverse("inbox:inbox"), "label": label, "active": request.path == reverse("inbox:inbox")})
     return {"nav_items": items}

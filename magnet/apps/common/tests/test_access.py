@@ -63,6 +63,7 @@ PAGES = {  # page → roles allowed
     "/console/radar/books/demo/living_subsidy/": {"staff"},
     "/console/audit/": {"auditor", "admin"},
     "/console/audit/verify/": {"auditor", "admin"},
+    "/inbox/": set(ROLES),
 }
 API = {"/api/v1/feeds/snapshots": {"staff", "admin"}, "/api/v1/radar/runs": {"staff"}, "/api/v1/audit/entries": {"auditor"},
        "/api/v1/me": set(ROLES), "/api/v1/reference/majors?q=计算机": set(ROLES)}
