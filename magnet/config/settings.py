@@ -32,6 +32,10 @@ PRODUCTION = MAGNET_ENV == "production"
 
 MAGNET_DATA_DIR = Path(env_str("MAGNET_DATA_DIR", str(REPO_DIR / "var"))).resolve()
 MAGNET_DATA_DIR.mkdir(parents=True, exist_ok=True)
+# Grants: days a list of grants is published before approval (公示), and the batch total above which a
+# second staff member must approve a payment batch too.
+MAGNET_PUBLICITY_DAYS = env_int("MAGNET_PUBLICITY_DAYS", 7)
+MAGNET_BATCH_SECOND_APPROVAL_ABOVE = env_str("MAGNET_BATCH_SECOND_APPROVAL_ABOVE", "1000000")
 # Policy books shipped with the platform: one folder per book (see magnet/core/radar/book.py).
 MAGNET_POLICY_BOOKS = Path(env_str("MAGNET_POLICY_BOOKS", str(REPO_DIR / "magnet" / "policybooks"))).resolve()
 (MAGNET_DATA_DIR / "static").mkdir(exist_ok=True)
@@ -90,7 +94,9 @@ INSTALLED_APPS = [
     "magnet.apps.democity",
     "magnet.apps.talentcode",
     "magnet.apps.radar",
+    "magnet.apps.talentmap",
     "magnet.apps.inbox",
+    "magnet.apps.grants",
 ]
 
 MIDDLEWARE = [

@@ -97,8 +97,12 @@ def flushable_audit(transactional_db):
     from magnet.apps.reference.loading import load_all
     from magnet.apps.reference.models import Major
 
+    from magnet.apps.grants import triggers as ledger_triggers
+
     triggers.apply(connection, triggers.CREATE)
+    triggers.apply(connection, ledger_triggers.CREATE)
     if not Major.objects.exists():
         load_all(apps)  # the flush after a previous committing test emptied the catalogues too
     yield
     triggers.apply(connection, triggers.DROP)
+    triggers.apply(connection, ledger_triggers.DROP)
