@@ -708,9 +708,14 @@ def batch_export(batch: PaymentBatch, *, actor, request=None) -> bytes:
 def batch_import_return(batch: PaymentBatch, data: bytes, *, actor, request=None) -> dict:
     """Apply the bank's return file: refused whole (nothing changes) when a line is unknown, duplicated or
     does not match; the same file imported twice changes nothing the second time."""
-    from magnet.core.payments import ReturnRejected, parse_return_file, reconcile
+    with transaction.atomic():  # one import of a batch at a time: a second waits, then finds the first
+        batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
+        return _import_return(batch, data, actor=actor, request=request)
 
-    batch.refresh_from_db()
+
+def _import_return(batch: PaymentBatch, data: bytes, *, actor, request=None) -> dict:
+    from magnet.core.payments import Instruction, ReturnRejected, parse_return_file, reconcile
+
     if batch.status not in (PaymentBatch.Status.EXPORTED, PaymentBatch.Status.RECONCILED):
         raise DomainError("batch_state", "批次尚未导出，不能导入回盘")
     digest = hashlib.sha256(data).hexdigest()
@@ -730,8 +735,6 @@ def batch_import_return(batch: PaymentBatch, data: bytes, *, actor, request=None
     by_key = {i.key: i for i in instructions}
     grants = {i.key: i.grant.amount for i in instructions}
     settled = {i.key: i.status for i in instructions if i.status != PaymentInstruction.Status.PENDING}
-    from magnet.core.payments import Instruction
-
     plain = [Instruction(key=i.key, line_no=i.line_no, account_name=i.account_name, account_number="",
                          bank_code=i.bank_code, amount=i.amount, memo="") for i in instructions]  # fmt: skip
     result = reconcile(grants, plain, returns, already_settled=settled)
