@@ -86,6 +86,27 @@ def post(key: str, kind: str, lines: list[tuple[str, Decimal]], *, grant=None, b
     return True
 
 
+def post_many(kind: str, entries: list[tuple[str, int, list[tuple[str, Decimal]]]], *, batch=None) -> int:
+    """Post many entries at once: (key, grant id, lines). For steps that are themselves done once (guarded by
+    a conditional status change in the same transaction); a key posted before makes the whole call fail."""
+    accounts: dict[str, LedgerAccount] = {}
+    rows = []
+    for key, grant_id, lines in entries:
+        if sum((amount for _, amount in lines), Decimal(0)) != 0:
+            raise ValueError(f"entry {key} does not balance")
+        rows.append(JournalEntry(key=key, kind=kind, grant_id=grant_id, batch=batch))
+    with transaction.atomic():
+        made = JournalEntry.objects.bulk_create(rows, batch_size=5000)
+        postings = []
+        for entry, (_, _, lines) in zip(made, entries, strict=True):
+            for code, amount in lines:
+                if code not in accounts:
+                    accounts[code] = _account(code)
+                postings.append(Posting(entry_id=entry.pk, account=accounts[code], amount=amount))
+        Posting.objects.bulk_create(postings, batch_size=5000)
+    return len(made)
+
+
 def balance(code: str) -> Decimal:
     return Posting.objects.filter(account__code=code).aggregate(s=Sum("amount"))["s"] or Decimal(0)
 
@@ -665,7 +686,9 @@ def batch_export(batch: PaymentBatch, *, actor, request=None) -> bytes:
     if batch.status != PaymentBatch.Status.APPROVED:
         raise DomainError("batch_state", "批次尚未审批，不能导出")
     field_cipher = cipher()
-    instructions = list(batch.instructions.filter(status=PaymentInstruction.Status.PENDING).order_by("line_no"))
+    instructions = list(
+        batch.instructions.filter(status=PaymentInstruction.Status.PENDING).select_related("grant").order_by("line_no")
+    )
     lines = [
         Instruction(key=i.key, line_no=i.line_no, account_name=i.account_name,
                     account_number=field_cipher.decrypt(i.account_number_cipher, context="bank_account"),
@@ -690,9 +713,9 @@ def batch_export(batch: PaymentBatch, *, actor, request=None) -> bytes:
             tmp.unlink(missing_ok=True)
             batch.refresh_from_db()
             return batch_export(batch, actor=actor, request=request)
-        for i in instructions:
-            post(f"send:{i.key}", "send", [("payable:grants", i.amount), ("clearing:bank", -i.amount)],
-                 grant=i.grant, batch=batch)  # fmt: skip
+        post_many("send", [(f"send:{i.key}", i.grant_id, [("payable:grants", i.amount), ("clearing:bank", -i.amount)])
+                           for i in instructions], batch=batch)  # fmt: skip
+
         tmp.replace(path)  # the file is in place only if the transaction commits
     audit_record(
         request=request,
@@ -731,7 +754,7 @@ def _import_return(batch: PaymentBatch, data: bytes, *, actor, request=None) -> 
             extra={"problems": [{"line": n, "problem": p} for n, p in rejected.problems]},
             status=400,
         ) from None
-    instructions = list(batch.instructions.exclude(status=PaymentInstruction.Status.CANCELLED))
+    instructions = list(batch.instructions.exclude(status=PaymentInstruction.Status.CANCELLED).select_related("grant"))
     by_key = {i.key: i for i in instructions}
     grants = {i.key: i.grant.amount for i in instructions}
     settled = {i.key: i.status for i in instructions if i.status != PaymentInstruction.Status.PENDING}
@@ -751,23 +774,9 @@ def _import_return(batch: PaymentBatch, data: bytes, *, actor, request=None) -> 
             status=400,
         )
     lines = {r.key: r for r in returns}
-    with transaction.atomic():
-        for key in result.paid:
-            i = by_key[key]
-            if PaymentInstruction.objects.filter(pk=i.pk, status=PaymentInstruction.Status.PENDING).update(
-                status=PaymentInstruction.Status.PAID, bank_ref=lines[key].bank_ref[:64]
-            ):
-                _move(i.grant_id, S.PAID, (S.IN_BATCH,), actor=actor, reason=f"银行已付 {lines[key].bank_ref}")
-                post(f"settle:{key}", "settle", [("clearing:bank", i.amount), ("cash:treasury", -i.amount)],
-                     grant=i.grant, batch=batch)  # fmt: skip
-        for key in result.failed:
-            i = by_key[key]
-            if PaymentInstruction.objects.filter(pk=i.pk, status=PaymentInstruction.Status.PENDING).update(
-                status=PaymentInstruction.Status.FAILED, failure=lines[key].reason[:200]
-            ):
-                _move(i.grant_id, S.FAILED, (S.IN_BATCH,), actor=actor, reason=f"银行退回：{lines[key].reason}")
-                post(f"fail:{key}", "fail", [("clearing:bank", i.amount), ("payable:grants", -i.amount)],
-                     grant=i.grant, batch=batch)  # fmt: skip
+    with transaction.atomic():  # the batch row is locked by the caller: nobody else settles these lines
+        _settle(batch, [by_key[k] for k in result.paid], lines, paid=True, actor=actor)
+        _settle(batch, [by_key[k] for k in result.failed], lines, paid=False, actor=actor)
         pending = batch.instructions.filter(status=PaymentInstruction.Status.PENDING).count()
         if not pending:
             PaymentBatch.objects.filter(pk=batch.pk).update(status=PaymentBatch.Status.RECONCILED)
@@ -788,6 +797,48 @@ def _import_return(batch: PaymentBatch, data: bytes, *, actor, request=None) -> 
         detail={"paid": summary["paid"], "failed": summary["failed"]},
     )
     return summary
+
+
+def _settle(batch, instructions, lines, *, paid: bool, actor) -> None:
+    """Mark instructions paid or failed, move their grants and post the entries, in bulk; every one must
+    still be pending and its grant in the batch, or nothing is applied."""
+    if not instructions:
+        return
+    status = PaymentInstruction.Status.PAID if paid else PaymentInstruction.Status.FAILED
+    now = timezone.now()
+    for i in instructions:
+        i.status = status
+        if paid:
+            i.bank_ref = lines[i.key].bank_ref[:64]
+        else:
+            i.failure = lines[i.key].reason[:200]
+    pks = [i.pk for i in instructions]
+    grant_ids = [i.grant_id for i in instructions]
+    pending = 0
+    for chunk in range(0, len(pks), 5000):
+        pending += PaymentInstruction.objects.filter(
+            pk__in=pks[chunk : chunk + 5000], status=PaymentInstruction.Status.PENDING
+        ).count()
+    if pending != len(pks):
+        raise DomainError("batch_state", "部分发放指令已结算，请刷新后重试")
+    PaymentInstruction.objects.bulk_update(instructions, ["status", "bank_ref" if paid else "failure"], batch_size=2000)
+    to = S.PAID if paid else S.FAILED
+    moved = 0
+    for chunk in range(0, len(grant_ids), 5000):
+        moved += Grant.objects.filter(pk__in=grant_ids[chunk : chunk + 5000], status=S.IN_BATCH).update(
+            status=to, updated_at=now
+        )
+    if moved != len(grant_ids):
+        raise DomainError("grant_state", "部分补贴状态已变化，回盘未导入")
+    GrantEvent.objects.bulk_create(
+        [GrantEvent(grant_id=i.grant_id, from_status=S.IN_BATCH, to_status=to, actor=actor,
+                    reason=(f"银行已付 {lines[i.key].bank_ref}" if paid else f"银行退回：{lines[i.key].reason}")[:500])
+         for i in instructions],
+        batch_size=5000,
+    )  # fmt: skip
+    kind, other = ("settle", "cash:treasury") if paid else ("fail", "payable:grants")
+    post_many(kind, [(f"{kind}:{i.key}", i.grant_id, [("clearing:bank", i.amount), (other, -i.amount)])
+                     for i in instructions], batch=batch)  # fmt: skip
 
 
 def retry_failed(*, actor, grant_ids: Iterable[int] | None = None, request=None) -> int:

@@ -127,21 +127,19 @@ def test_two_runs_creating_grants_at_once_create_each_once(world):
 def test_a_crash_in_the_middle_of_an_export_leaves_nothing_and_a_resume_exports_once(world, monkeypatch):
     people, _, batch = world
     services.batch_approve(batch, actor=people["checker"])
-    real_post, calls = services.post, []
+    real_post_many = services.post_many
 
-    def crash_on_second(key, *args, **kwargs):
-        calls.append(key)
-        if len(calls) == 2:
-            raise RuntimeError("power cut")
-        return real_post(key, *args, **kwargs)
+    def post_then_crash(*args, **kwargs):
+        real_post_many(*args, **kwargs)
+        raise RuntimeError("power cut after the entries, before the commit")
 
-    monkeypatch.setattr(services, "post", crash_on_second)
+    monkeypatch.setattr(services, "post_many", post_then_crash)
     with pytest.raises(RuntimeError):
         services.batch_export(batch, actor=people["checker"])
     batch.refresh_from_db()
     assert batch.status == "approved" and not JournalEntry.objects.filter(kind="send").exists()
     assert not (Path(settings.MAGNET_DATA_DIR) / "grants" / "bank" / f"batch-{batch.pk}.csv").exists()
-    monkeypatch.setattr(services, "post", real_post)
+    monkeypatch.setattr(services, "post_many", real_post_many)
     data = services.batch_export(batch, actor=people["checker"])
     assert JournalEntry.objects.filter(kind="send").count() == batch.lines
     assert services.batch_export(batch, actor=people["third"]) == data
@@ -151,20 +149,18 @@ def test_a_crash_in_the_middle_of_a_return_import_applies_nothing_and_a_resume_a
     people, _, batch = world
     services.batch_approve(batch, actor=people["checker"])
     returned = simulate_bank(services.batch_export(batch, actor=people["checker"]))
-    real_post, calls = services.post, []
+    real_post_many = services.post_many
 
-    def crash_on_second(key, *args, **kwargs):
-        calls.append(key)
-        if len(calls) == 2:
-            raise RuntimeError("the worker was killed")
-        return real_post(key, *args, **kwargs)
+    def post_then_crash(*args, **kwargs):
+        real_post_many(*args, **kwargs)
+        raise RuntimeError("the worker was killed after the settlements, before the commit")
 
-    monkeypatch.setattr(services, "post", crash_on_second)
+    monkeypatch.setattr(services, "post_many", post_then_crash)
     with pytest.raises(RuntimeError):
         services.batch_import_return(batch, returned, actor=people["checker"])
     assert not JournalEntry.objects.filter(kind="settle").exists()
     assert not PaymentInstruction.objects.filter(status="paid").exists() and not ReturnImport.objects.exists()
-    monkeypatch.setattr(services, "post", real_post)
+    monkeypatch.setattr(services, "post_many", real_post_many)
     services.batch_import_return(batch, returned, actor=people["checker"])
     services.batch_import_return(batch, returned, actor=people["third"])
     assert JournalEntry.objects.filter(kind="settle").count() == batch.lines
