@@ -94,7 +94,6 @@ INSTALLED_APPS = [
     "magnet.apps.democity",
     "magnet.apps.talentcode",
     "magnet.apps.radar",
-    "magnet.apps.talentmap",
     "magnet.apps.inbox",
     "magnet.apps.grants",
 ]
