@@ -134,6 +134,8 @@ class Posting(models.Model):
     entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="postings")
     account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="postings")
     amount = models.DecimalField(**MONEY)
+    # the grant this posting is for (a batch step is one entry with a posting per grant and one contra posting)
+    grant = models.ForeignKey(Grant, null=True, blank=True, on_delete=models.PROTECT, related_name="postings")
 
     class Meta:
         ordering = ["id"]

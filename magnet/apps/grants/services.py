@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import logging
 from collections.abc import Iterable
 from decimal import Decimal
@@ -77,7 +78,7 @@ def post(key: str, kind: str, lines: list[tuple[str, Decimal]], *, grant=None, b
         with transaction.atomic():
             entry = JournalEntry.objects.create(key=key, kind=kind, grant=grant, batch=batch, memo=memo[:200])
             Posting.objects.bulk_create(
-                [Posting(entry=entry, account=_account(code), amount=amount) for code, amount in lines]
+                [Posting(entry=entry, account=_account(code), amount=amount, grant=grant) for code, amount in lines]
             )
     except IntegrityError:
         if JournalEntry.objects.filter(key=key).exists():
@@ -86,25 +87,41 @@ def post(key: str, kind: str, lines: list[tuple[str, Decimal]], *, grant=None, b
     return True
 
 
-def post_many(kind: str, entries: list[tuple[str, int, list[tuple[str, Decimal]]]], *, batch=None) -> int:
-    """Post many entries at once: (key, grant id, lines). For steps that are themselves done once (guarded by
-    a conditional status change in the same transaction); a key posted before makes the whole call fail."""
-    accounts: dict[str, LedgerAccount] = {}
-    rows = []
-    for key, grant_id, lines in entries:
-        if sum((amount for _, amount in lines), Decimal(0)) != 0:
-            raise ValueError(f"entry {key} does not balance")
-        rows.append(JournalEntry(key=key, kind=kind, grant_id=grant_id, batch=batch))
-    with transaction.atomic():
-        made = JournalEntry.objects.bulk_create(rows, batch_size=5000)
-        postings = []
-        for entry, (_, _, lines) in zip(made, entries, strict=True):
-            for code, amount in lines:
-                if code not in accounts:
-                    accounts[code] = _account(code)
-                postings.append(Posting(entry_id=entry.pk, account=accounts[code], amount=amount))
-        Posting.objects.bulk_create(postings, batch_size=5000)
-    return len(made)
+def post_many(kind: str, key: str, lines: list[tuple[int, str, Decimal]], contra: str, *, batch=None) -> bool:
+    """One entry for a step over many grants: a posting per grant (grant id, account, amount) and one contra
+    posting of the opposite total, so the entry sums to zero. Written with COPY on PostgreSQL. False (and
+    nothing posted) when an entry with this key exists already."""
+    total = sum((amount for _, _, amount in lines), Decimal(0))
+    try:
+        with transaction.atomic():
+            entry = JournalEntry.objects.create(key=key, kind=kind, batch=batch)
+            accounts = {code: _account(code).pk for code in {code for _, code, _ in lines} | {contra}}
+            rows = [(entry.pk, accounts[code], amount, grant_id) for grant_id, code, amount in lines]
+            if total:
+                rows.append((entry.pk, accounts[contra], -total, None))
+            copy_rows(Posting, ["entry_id", "account_id", "amount", "grant_id"], rows)
+    except IntegrityError:
+        if JournalEntry.objects.filter(key=key).exists():
+            return False
+        raise
+    return True
+
+
+def copy_rows(model, columns: list[str], rows: list[tuple]) -> None:
+    """Insert rows fast: COPY on PostgreSQL, bulk_create elsewhere (inside the caller's transaction)."""
+    from django.db import connection
+
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(model._meta.db_table)
+        names = ", ".join(connection.ops.quote_name(model._meta.get_field(c.removesuffix("_id")).column
+                                                    if c.endswith("_id") else c) for c in columns)  # fmt: skip
+        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(tuple(json.dumps(v) if isinstance(v, dict) else v for v in row))
+        return
+    model.objects.bulk_create([model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=2000)
 
 
 def balance(code: str) -> Decimal:
@@ -112,11 +129,9 @@ def balance(code: str) -> Decimal:
 
 
 def grant_paid(grant: Grant) -> Decimal:
-    """What the ledger says was paid for a grant: settlements minus their reversals."""
-    total = Posting.objects.filter(entry__grant=grant, account__code="cash:treasury").aggregate(s=Sum("amount"))[
-        "s"
-    ] or Decimal(0)
-    return -total
+    """What the ledger says was paid for a grant: what left the treasury for it, less what came back."""
+    postings = Posting.objects.filter(grant=grant, account__code="cash:treasury")
+    return -(postings.aggregate(s=Sum("amount"))["s"] or Decimal(0))
 
 
 # ------------------------------------------------------------------------------------------- events
@@ -556,34 +571,58 @@ def batch_assemble(*, actor, policy: str | None = None, limit: int | None = None
         if not chosen:
             raise DomainError("nothing_to_pay", "没有可发放的补贴（已审批且已登记收款账户）")
         batch = PaymentBatch.objects.create(created_by=actor, policy=policy or "")
-        lines = []
+        rows = []
         for n, grant in enumerate(chosen, start=1):
             account = accounts[grant.person_index]
             attempt = grant.attempt + 1
-            lines.append(PaymentInstruction(
-                batch=batch, grant=grant, line_no=n, attempt=attempt,
-                key=idempotency_key(grant.person_index, grant.policy, grant.period, attempt),
-                amount=grant.amount, account_name=account.account_name,
-                account_number_cipher=account.account_number_cipher, bank_code=account.bank_code,
-            ))  # fmt: skip
-        PaymentInstruction.objects.bulk_create(lines, batch_size=2000)
-        ids = [g.pk for g in chosen]
-        moved = Grant.objects.filter(pk__in=ids, status=S.APPROVED).update(
-            status=S.IN_BATCH, attempt=F("attempt") + 1, updated_at=timezone.now()
+            key = idempotency_key(grant.person_index, grant.policy, grant.period, attempt)
+            rows.append(
+                (
+                    batch.pk,
+                    grant.pk,
+                    n,
+                    key,
+                    attempt,
+                    grant.amount,
+                    account.account_name,
+                    account.account_number_cipher,
+                    account.bank_code,
+                    PaymentInstruction.Status.PENDING,
+                    "",
+                    "",
+                )
+            )
+        copy_rows(
+            PaymentInstruction,
+            [
+                "batch_id",
+                "grant_id",
+                "line_no",
+                "key",
+                "attempt",
+                "amount",
+                "account_name",
+                "account_number_cipher",
+                "bank_code",
+                "status",
+                "bank_ref",
+                "failure",
+            ],
+            rows,
         )
+        ids = [g.pk for g in chosen]
+        now = timezone.now()
+        moved = 0
+        for start in range(0, len(ids), 2000):
+            moved += Grant.objects.filter(pk__in=ids[start : start + 2000], status=S.APPROVED).update(
+                status=S.IN_BATCH, attempt=F("attempt") + 1, updated_at=now
+            )
         if moved != len(ids):
             raise DomainError("grant_state", "部分补贴状态已变化，请重新生成批次")
-        GrantEvent.objects.bulk_create(
-            [
-                GrantEvent(
-                    grant_id=pk,
-                    from_status=S.APPROVED,
-                    to_status=S.IN_BATCH,
-                    actor=actor,
-                    reason=f"编入批次 {batch.pk}",
-                )
-                for pk in ids
-            ]
+        copy_rows(
+            GrantEvent,
+            ["grant_id", "from_status", "to_status", "actor_id", "reason", "data", "at"],
+            [(pk, S.APPROVED, S.IN_BATCH, actor.pk, f"编入批次 {batch.pk}", {}, now) for pk in ids],
         )
         total = sum((g.amount for g in chosen), Decimal(0))
         PaymentBatch.objects.filter(pk=batch.pk).update(lines=len(chosen), total=total)
@@ -713,9 +752,8 @@ def batch_export(batch: PaymentBatch, *, actor, request=None) -> bytes:
             tmp.unlink(missing_ok=True)
             batch.refresh_from_db()
             return batch_export(batch, actor=actor, request=request)
-        post_many("send", [(f"send:{i.key}", i.grant_id, [("payable:grants", i.amount), ("clearing:bank", -i.amount)])
-                           for i in instructions], batch=batch)  # fmt: skip
-
+        post_many("send", f"send:batch:{batch.pk}", [(i.grant_id, "payable:grants", i.amount) for i in instructions],
+                  "clearing:bank", batch=batch)  # fmt: skip
         tmp.replace(path)  # the file is in place only if the transaction commits
     audit_record(
         request=request,
@@ -775,8 +813,8 @@ def _import_return(batch: PaymentBatch, data: bytes, *, actor, request=None) -> 
         )
     lines = {r.key: r for r in returns}
     with transaction.atomic():  # the batch row is locked by the caller: nobody else settles these lines
-        _settle(batch, [by_key[k] for k in result.paid], lines, paid=True, actor=actor)
-        _settle(batch, [by_key[k] for k in result.failed], lines, paid=False, actor=actor)
+        _settle(batch, [by_key[k] for k in result.paid], lines, paid=True, actor=actor, digest=digest)
+        _settle(batch, [by_key[k] for k in result.failed], lines, paid=False, actor=actor, digest=digest)
         pending = batch.instructions.filter(status=PaymentInstruction.Status.PENDING).count()
         if not pending:
             PaymentBatch.objects.filter(pk=batch.pk).update(status=PaymentBatch.Status.RECONCILED)
@@ -799,46 +837,58 @@ def _import_return(batch: PaymentBatch, data: bytes, *, actor, request=None) -> 
     return summary
 
 
-def _settle(batch, instructions, lines, *, paid: bool, actor) -> None:
-    """Mark instructions paid or failed, move their grants and post the entries, in bulk; every one must
-    still be pending and its grant in the batch, or nothing is applied."""
+def _settle(batch, instructions, lines, *, paid: bool, actor, digest: str) -> None:
+    """Mark instructions paid or failed, move their grants and post one entry, in bulk; every one must still
+    be pending and its grant in the batch, or nothing is applied."""
     if not instructions:
         return
+    from django.db import connection
+
     status = PaymentInstruction.Status.PAID if paid else PaymentInstruction.Status.FAILED
-    now = timezone.now()
-    for i in instructions:
-        i.status = status
-        if paid:
-            i.bank_ref = lines[i.key].bank_ref[:64]
-        else:
-            i.failure = lines[i.key].reason[:200]
-    pks = [i.pk for i in instructions]
-    grant_ids = [i.grant_id for i in instructions]
-    pending = 0
-    for chunk in range(0, len(pks), 5000):
-        pending += PaymentInstruction.objects.filter(
-            pk__in=pks[chunk : chunk + 5000], status=PaymentInstruction.Status.PENDING
-        ).count()
-    if pending != len(pks):
+    column = "bank_ref" if paid else "failure"
+    table = connection.ops.quote_name(PaymentInstruction._meta.db_table)
+    pending = sum(
+        PaymentInstruction.objects.filter(pk__in=[i.pk for i in instructions[n : n + 2000]],
+                                          status=PaymentInstruction.Status.PENDING).count()
+        for n in range(0, len(instructions), 2000)
+    )  # fmt: skip
+    if pending != len(instructions):
         raise DomainError("batch_state", "部分发放指令已结算，请刷新后重试")
-    PaymentInstruction.objects.bulk_update(instructions, ["status", "bank_ref" if paid else "failure"], batch_size=2000)
+    updated = 0
+    for start in range(0, len(instructions), 2000):
+        chunk = instructions[start : start + 2000]
+        values = ", ".join(["(%s, %s)"] * len(chunk))
+        params: list = []
+        for i in chunk:
+            params += [i.pk, (lines[i.key].bank_ref[:64] if paid else lines[i.key].reason[:200])]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH v(id, note) AS (VALUES {values}) "  # noqa: S608 - table and column names are the model's
+                f"UPDATE {table} SET status = %s, {column} = v.note FROM v "
+                f"WHERE {table}.id = v.id AND {table}.status = %s",
+                [*params, status, PaymentInstruction.Status.PENDING],
+            )
+        updated += PaymentInstruction.objects.filter(pk__in=[i.pk for i in chunk], status=status).count()
+    if updated != len(instructions):
+        raise DomainError("batch_state", "部分发放指令已结算，请刷新后重试")
     to = S.PAID if paid else S.FAILED
+    now = timezone.now()
+    grant_ids = [i.grant_id for i in instructions]
     moved = 0
-    for chunk in range(0, len(grant_ids), 5000):
-        moved += Grant.objects.filter(pk__in=grant_ids[chunk : chunk + 5000], status=S.IN_BATCH).update(
+    for start in range(0, len(grant_ids), 2000):
+        moved += Grant.objects.filter(pk__in=grant_ids[start : start + 2000], status=S.IN_BATCH).update(
             status=to, updated_at=now
         )
     if moved != len(grant_ids):
         raise DomainError("grant_state", "部分补贴状态已变化，回盘未导入")
-    GrantEvent.objects.bulk_create(
-        [GrantEvent(grant_id=i.grant_id, from_status=S.IN_BATCH, to_status=to, actor=actor,
-                    reason=(f"银行已付 {lines[i.key].bank_ref}" if paid else f"银行退回：{lines[i.key].reason}")[:500])
-         for i in instructions],
-        batch_size=5000,
-    )  # fmt: skip
-    kind, other = ("settle", "cash:treasury") if paid else ("fail", "payable:grants")
-    post_many(kind, [(f"{kind}:{i.key}", i.grant_id, [("clearing:bank", i.amount), (other, -i.amount)])
-                     for i in instructions], batch=batch)  # fmt: skip
+    events = []
+    for i in instructions:
+        reason = f"银行已付 {lines[i.key].bank_ref}" if paid else f"银行退回：{lines[i.key].reason}"
+        events.append((i.grant_id, S.IN_BATCH, to, actor.pk if actor else None, reason[:500], {}, now))
+    copy_rows(GrantEvent, ["grant_id", "from_status", "to_status", "actor_id", "reason", "data", "at"], events)
+    kind, account = ("settle", "cash:treasury") if paid else ("fail", "payable:grants")
+    post_many(kind, f"{kind}:batch:{batch.pk}:{digest[:16]}", [(i.grant_id, account, -i.amount) for i in instructions],
+              "clearing:bank", batch=batch)  # fmt: skip
 
 
 def retry_failed(*, actor, grant_ids: Iterable[int] | None = None, request=None) -> int:

@@ -13,7 +13,7 @@ from django.db import connection
 from magnet.apps.common.errors import DomainError
 from magnet.apps.common.testing import ZHANG_WEI
 from magnet.apps.grants import services
-from magnet.apps.grants.models import Grant, JournalEntry, PaymentBatch, PaymentInstruction, ReturnImport
+from magnet.apps.grants.models import Grant, JournalEntry, PaymentBatch, PaymentInstruction, Posting, ReturnImport
 from magnet.apps.grants.tests.test_lifecycle import ACCOUNT, bound_talent, to_approved
 from magnet.apps.radar import services as radar
 from magnet.apps.radar.tests.radar_cast import CHEN_JING, MONTH, load, write_radar_snapshot
@@ -87,14 +87,14 @@ def test_the_same_batch_exported_and_its_return_imported_twice_at_once_pays_once
         lambda: services.batch_export(PaymentBatch.objects.get(pk=batch.pk), actor=people["third"]),
     )
     assert isinstance(exports[0], bytes) and exports[0] == exports[1]
-    assert JournalEntry.objects.filter(kind="send").count() == batch.lines
+    assert Posting.objects.filter(entry__kind="send", grant__isnull=False).count() == batch.lines
     returned = simulate_bank(exports[0])
     imports = together(
         lambda: services.batch_import_return(PaymentBatch.objects.get(pk=batch.pk), returned, actor=people["checker"]),
         lambda: services.batch_import_return(PaymentBatch.objects.get(pk=batch.pk), returned, actor=people["third"]),
     )
     assert all(isinstance(r, dict) or isinstance(r, DomainError) for r in imports), imports
-    assert JournalEntry.objects.filter(kind="settle").count() == batch.lines
+    assert Posting.objects.filter(entry__kind="settle", grant__isnull=False).count() == batch.lines
     assert ReturnImport.objects.filter(batch=batch).count() == 1
     assert PaymentInstruction.objects.filter(batch=batch, status="paid").count() == batch.lines
 
@@ -141,7 +141,7 @@ def test_a_crash_in_the_middle_of_an_export_leaves_nothing_and_a_resume_exports_
     assert not (Path(settings.MAGNET_DATA_DIR) / "grants" / "bank" / f"batch-{batch.pk}.csv").exists()
     monkeypatch.setattr(services, "post_many", real_post_many)
     data = services.batch_export(batch, actor=people["checker"])
-    assert JournalEntry.objects.filter(kind="send").count() == batch.lines
+    assert Posting.objects.filter(entry__kind="send", grant__isnull=False).count() == batch.lines
     assert services.batch_export(batch, actor=people["third"]) == data
 
 
@@ -163,6 +163,6 @@ def test_a_crash_in_the_middle_of_a_return_import_applies_nothing_and_a_resume_a
     monkeypatch.setattr(services, "post_many", real_post_many)
     services.batch_import_return(batch, returned, actor=people["checker"])
     services.batch_import_return(batch, returned, actor=people["third"])
-    assert JournalEntry.objects.filter(kind="settle").count() == batch.lines
+    assert Posting.objects.filter(entry__kind="settle", grant__isnull=False).count() == batch.lines
     for grant in Grant.objects.filter(status="paid"):
         assert services.grant_paid(grant) == grant.amount

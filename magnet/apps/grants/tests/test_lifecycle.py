@@ -122,14 +122,16 @@ def test_notification_confirmation_publicity_approval_payment_and_reconciliation
     assert batch.status == "approved"
     data = services.batch_export(batch, actor=people["checker"])
     assert services.batch_export(batch, actor=people["third"]) == data  # the same bytes, nothing posted twice
-    assert JournalEntry.objects.filter(kind="send").count() == lines
+    assert JournalEntry.objects.filter(kind="send").count() == 1
+    assert Posting.objects.filter(entry__kind="send", grant__isnull=False).count() == lines
     keys = [i.key for i in batch.instructions.all()]
     fail = {keys[1]}
     returned = simulate_bank(data, fail_keys=fail)
     summary = services.batch_import_return(batch, returned, actor=people["checker"])
     assert (summary["paid"], summary["failed"], summary["pending"]) == (lines - 1, 1, 0)
     again = services.batch_import_return(batch, returned, actor=people["checker"])
-    assert again["duplicate_file"] and JournalEntry.objects.filter(kind="settle").count() == lines - 1
+    assert again["duplicate_file"] and JournalEntry.objects.filter(kind="settle").count() == 1
+    assert Posting.objects.filter(entry__kind="settle", grant__isnull=False).count() == lines - 1
     paid = PaymentInstruction.objects.get(key=keys[0]).grant
     assert paid.status == S.PAID and services.grant_paid(paid) == paid.amount
     failed = PaymentInstruction.objects.get(key=keys[1]).grant
