@@ -94,10 +94,9 @@ def flushable_audit(transactional_db):
     from django.db import connection
 
     from magnet.apps.audit import triggers
+    from magnet.apps.grants import triggers as ledger_triggers
     from magnet.apps.reference.loading import load_all
     from magnet.apps.reference.models import Major
-
-    from magnet.apps.grants import triggers as ledger_triggers
 
     triggers.apply(connection, triggers.CREATE)
     triggers.apply(connection, ledger_triggers.CREATE)
