@@ -182,17 +182,25 @@ def grants_from_run(run, *, actor=None, request=None) -> dict:
     field_cipher = cipher()
     before = Grant.objects.count()
     batch: list[Grant] = []
+    skipped = {"cap": 0, "excluded": 0}
     with transaction.atomic():
+        limits = _limits(policies)
         for id_number, policy_id, period, amount, district, name in rows:
             policy = policies.get(policy_id)
             if policy is None or amount is None or amount <= 0:
                 continue
+            amount = Decimal(amount).quantize(CENT)
+            person = id_number_index(id_number)
+            amount, why = limits.admit(person, policy, period, amount)
+            if why:
+                skipped[why] += 1
+                continue
             recovery = policy.direction == "recovery"
             batch.append(Grant(
-                person_index=id_number_index(id_number),
+                person_index=person,
                 id_number_cipher=field_cipher.encrypt(id_number, context="id_number"),
                 name_masked=mask_name(name or ""), district=district or "", policy=policy_id, period=period,
-                amount=Decimal(amount).quantize(CENT), mode=policy.mode, direction=policy.direction,
+                amount=amount, mode=policy.mode, direction=policy.direction,
                 book=run.book, book_version=run.book_version, run=run,
                 status=S.RECOVERY if recovery else S.MATCHED,
             ))  # fmt: skip
@@ -208,9 +216,61 @@ def grants_from_run(run, *, actor=None, request=None) -> dict:
         action="grants.from_run",
         object_type="radar.run",
         object_id=str(run.pk),
-        detail={"entitlements": len(rows), "created": created},
+        detail={"entitlements": len(rows), "created": created, **skipped},
     )
-    return {"entitlements": len(rows), "created": created, "existing": len(rows) - created}
+    existing = len(rows) - created - skipped["cap"] - skipped["excluded"]
+    return {"entitlements": len(rows), "created": created, "existing": existing, "capped": skipped["cap"],
+            "excluded": skipped["excluded"]}  # fmt: skip
+
+
+DEAD = (S.REFUSED, S.REVERSED)
+
+
+class _Limits:
+    """Caps and exclusions across runs (the engine applies them within one run): a policy's `caps`
+    (`periods`: at most so many grants per person; `per_person_total`: at most so much in all, the last
+    grant reduced to what is left) and `not_with` (no grant while the person has one of those policies for
+    the same period). Capped and excluding policies are locked for the transaction, so two runs at once
+    cannot both take the last of a cap."""
+
+    def __init__(self, policies: dict):
+        self.policies = policies
+        watched = {pid for pid, p in policies.items() if p.caps or p.not_with}
+        watched |= {other for p in policies.values() for other in p.not_with}
+        for pid in sorted(watched):  # a fixed order: no deadlock between two runs
+            LedgerAccount.objects.get_or_create(code=f"expense:{pid}", defaults={"name": f"补贴支出 · {pid}"})
+            LedgerAccount.objects.select_for_update().get(code=f"expense:{pid}")
+        self.count: dict[tuple[str, str], int] = {}
+        self.total: dict[tuple[str, str], Decimal] = {}
+        self.periods: set[tuple[str, str, str]] = set()
+        live = Grant.objects.filter(policy__in=watched).exclude(status__in=DEAD)
+        for person, pid, period, amount in live.values_list("person_index", "policy", "period", "amount"):
+            self._add(person, pid, period, amount)
+
+    def _add(self, person: str, pid: str, period: str, amount: Decimal) -> None:
+        self.count[(person, pid)] = self.count.get((person, pid), 0) + 1
+        self.total[(person, pid)] = self.total.get((person, pid), Decimal(0)) + amount
+        self.periods.add((person, pid, period))
+
+    def admit(self, person: str, policy, period: str, amount: Decimal) -> tuple[Decimal, str | None]:
+        if (person, policy.id, period) in self.periods:
+            return amount, None  # already there: the unique constraint keeps the one that exists
+        if any((person, other, period) in self.periods for other in policy.not_with):
+            return amount, "excluded"
+        caps = policy.caps or {}
+        if "periods" in caps and self.count.get((person, policy.id), 0) >= caps["periods"]:
+            return amount, "cap"
+        if "per_person_total" in caps:
+            left = caps["per_person_total"] - self.total.get((person, policy.id), Decimal(0))
+            if left <= 0:
+                return amount, "cap"
+            amount = min(amount, left)
+        self._add(person, policy.id, period, amount)
+        return amount, None
+
+
+def _limits(policies: dict) -> _Limits:
+    return _Limits(policies)
 
 
 def changes_from_run(run, *, actor=None, request=None) -> dict:
@@ -474,12 +534,45 @@ def objection_resolve(objection: Objection, *, upheld: bool, resolution: str, ac
     return objection
 
 
+def _within_budget(grant: Grant) -> bool:
+    """A policy with a first-come budget pool approves while what it has approved (its expense account: the
+    approvals less reversals) plus this grant stays within the pool. The account row is locked, so two
+    approvals at once cannot both take the last of it."""
+    from magnet.apps.radar.selectors import published_book
+    from magnet.core.radar import Month
+
+    try:
+        pool = published_book(grant.book, Month.parse(grant.period)).policy(grant.policy).budget_pool
+    except KeyError:
+        return True
+    if not pool or pool.get("amount") is None:
+        return True
+    code = f"expense:{grant.policy}"
+    _account(code)
+    LedgerAccount.objects.select_for_update().get(code=code)
+    return balance(code) + grant.amount <= pool["amount"]
+
+
+def budget_left(book: str, policy: str, month) -> Decimal | None:
+    from magnet.apps.radar.selectors import published_book
+
+    pool = published_book(book, month).policy(policy).budget_pool
+    if not pool or pool.get("amount") is None:
+        return None
+    return pool["amount"] - balance(f"expense:{policy}")
+
+
 def approve_after_publicity(*, actor, today: dt.date | None = None, request=None) -> int:
     """Grants whose publicity ended without an open objection are approved: the ledger books the expense."""
     today = today or timezone.localdate()
     count = 0
-    for grant in Grant.objects.filter(status=S.PUBLICITY, publicity_until__lt=today):
+    refused = 0
+    for grant in Grant.objects.filter(status=S.PUBLICITY, publicity_until__lt=today).order_by("confirmed_at", "id"):
         with transaction.atomic():
+            if not _within_budget(grant):
+                _move(grant.pk, S.REFUSED, (S.PUBLICITY,), actor=actor, reason="政策资金额度已用完（先到先得）")
+                refused += 1
+                continue
             _move(grant.pk, S.APPROVED, (S.PUBLICITY,), actor=actor, reason="公示期满无异议")
             lines = [(f"expense:{grant.policy}", grant.amount), ("payable:grants", -grant.amount)]
             post(f"approve:{grant.pk}", "approve", lines, grant=grant)
@@ -490,7 +583,7 @@ def approve_after_publicity(*, actor, today: dt.date | None = None, request=None
         action="grants.approve",
         object_type="grant",
         object_id="publicity",
-        detail={"grants": count},
+        detail={"grants": count, "refused_budget": refused},
     )
     return count
 

@@ -259,3 +259,32 @@ def test_objections_and_appeals_are_decided_with_reasons(run, people):
     with pytest.raises(DomainError):
         services.appeal_decide(appeal, granted=True, decision="再次", actor=people["third"])
     assert zhang.notifications.filter(kind="appeal").exists()
+
+
+def test_caps_and_budget_pools_hold_across_runs(run, people, monkeypatch):
+    """A cap of one grant per person for the living subsidy, and a budget pool smaller than what is owed:
+    a second run adds no capped grant, and approval stops, first come first served, at the pool."""
+    from magnet.apps.radar import selectors
+    from magnet.apps.radar.tests.radar_cast import replaced
+
+    files = selectors.repository_files("demo")
+    files["living_subsidy.yaml"] = replaced(
+        files["living_subsidy.yaml"],
+        ("kind: monthly\n", "kind: monthly\ncaps: {periods: 1}\nbudget_pool: {name: 生活补贴资金, amount: 2000}\n"),
+    )
+    monkeypatch.setattr(selectors, "published_files", lambda name, month=None: dict(files))
+    services.grants_from_run(run, actor=people["maker"])
+    living = Grant.objects.filter(policy="living_subsidy")
+    assert living.count() >= 2
+    # the same people in another month: the cap of one grant each keeps them out
+    Grant.objects.filter(policy="living_subsidy").update(period="2022-05")
+    second = services.grants_from_run(run, actor=people["maker"])
+    assert second["capped"] == living.count()
+    assert Grant.objects.filter(policy="living_subsidy").count() == living.count()
+    to_approved(people)
+    approved = Grant.objects.filter(policy="living_subsidy", status__in=[S.APPROVED])
+    refused = Grant.objects.filter(policy="living_subsidy", status=S.REFUSED)
+    assert sum(g.amount for g in approved) <= Decimal(2000) and refused.exists()
+    from magnet.core.radar import Month
+
+    assert services.budget_left("demo", "living_subsidy", Month.parse(run.month)) >= 0
