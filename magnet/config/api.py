@@ -10,6 +10,7 @@ from magnet.apps.common.api import router as common_router
 from magnet.apps.common.api_auth import allow
 from magnet.apps.common.errors import DomainError
 from magnet.apps.feeds.api import router as feeds_router
+from magnet.apps.matching.api import router as matching_router
 from magnet.apps.radar.api import router as radar_router
 from magnet.apps.reference.api import router as reference_router
 from magnet.apps.talentcode.api import router as talentcode_router
@@ -38,6 +39,7 @@ api.add_router("/radar", radar_router)
 api.add_router("/reference", reference_router)
 api.add_router("/audit", audit_router)
 api.add_router("/talent-code", talentcode_router)
+api.add_router("/matching", matching_router)
 
 
 @api.exception_handler(DomainError)

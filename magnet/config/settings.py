@@ -94,8 +94,10 @@ INSTALLED_APPS = [
     "magnet.apps.democity",
     "magnet.apps.talentcode",
     "magnet.apps.radar",
+    "magnet.apps.talentmap",
     "magnet.apps.inbox",
     "magnet.apps.grants",
+    "magnet.apps.matching",
 ]
 
 MIDDLEWARE = [

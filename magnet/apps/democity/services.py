@@ -86,6 +86,12 @@ def demo_build(
     snapshot, _ = snapshot_load(src_dir=out, source="demo")
     with transaction.atomic():
         logins = _accounts(seed, snapshot)
+        from magnet.apps.matching.demo import seed_demo
+
+        seed_demo(n_jobs=200, seed=seed)  # published jobs of the demo enterprises, so recommendations show
+        from magnet.apps.talentmap.demo import demand_demo_seed
+
+        demand_demo_seed(snapshot=snapshot, seed=seed)  # key enterprises' monthly demand reports, for the talent map
         audit_record(
             action="demo.build",
             object_type="snapshot",

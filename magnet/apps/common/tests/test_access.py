@@ -12,7 +12,7 @@ PUBLIC = {"/", "/accounts/login/", "/accounts/login/password/", "/accounts/login
           "/accounts/enterprise/register/", "/.well-known/magnet/talent-code-keys.cbor",
           "/.well-known/magnet/talent-code-revocations.cbor",
           "/reference/", "/i18n/setlang/", "/api/v1/health",
-          "/policies/calculator/", "/policies/calculator/pick/major/"}
+          "/policies/calculator/", "/policies/calculator/pick/major/", "/grants/publicity/", "/talent-demand/"}
 
 
 def _walk(patterns, prefix=""):
@@ -61,12 +61,21 @@ PAGES = {  # page → roles allowed
     "/console/feeds/person/": {"staff"}, "/accounts/enterprise/requests/": {"staff"},
     "/console/radar/": {"staff"}, "/console/radar/runs/": {"staff"}, "/console/radar/explain/": {"staff"},
     "/console/radar/books/demo/living_subsidy/": {"staff"},
+    "/jobs/": {"talent"}, "/jobs/search/": {"talent"}, "/jobs/profile/": {"talent"},
+    "/jobs/applications/": {"talent"}, "/hiring/": {"enterprise"}, "/hiring/new/": {"enterprise"},
+    "/hiring/applications/": {"enterprise"}, "/console/jobs/": {"staff"},
+    "/console/talentmap/": {"staff"}, "/console/talentmap/chains/ict/": {"staff"},
+    "/console/talentmap/reports/": {"staff"}, "/console/talentmap/catalogues/": {"staff"},
+    "/enterprise/demand/": {"enterprise"}, "/enterprise/demand/new/": {"enterprise"},
+    "/grants/": {"talent"}, "/console/grants/": {"staff"}, "/console/grants/publicity/": {"staff"},
+    "/console/grants/batches/": {"staff"}, "/console/grants/ledger/": {"staff"}, "/console/grants/budget/": {"staff"},
     "/console/audit/": {"auditor", "admin"},
     "/console/audit/verify/": {"auditor", "admin"},
     "/inbox/": set(ROLES),
 }
-API = {"/api/v1/feeds/snapshots": {"staff", "admin"}, "/api/v1/radar/runs": {"staff"}, "/api/v1/audit/entries": {"auditor"},
-       "/api/v1/me": set(ROLES), "/api/v1/reference/majors?q=计算机": set(ROLES)}
+API = {"/api/v1/feeds/snapshots": {"staff", "admin"}, "/api/v1/radar/runs": {"staff"},
+       "/api/v1/audit/entries": {"auditor"}, "/api/v1/me": set(ROLES), "/api/v1/reference/majors?q=计算机": set(ROLES),
+       "/api/v1/matching/jobs": set(ROLES), "/api/v1/matching/recommendations": {"talent"}}
 
 
 @pytest.mark.django_db
