@@ -71,12 +71,12 @@ def test_talent_picks_a_major_from_the_catalogue(page):
     page.click("#talent-login button[type=submit]")
     page.wait_for_url(re.compile(r"/talent/"))
     page.fill("#q-university", "南京大学")
-    page.click("#opts-university button >> nth=0")
+    page.click("#opts-university button:has-text('南京大学') >> nth=0")  # waits for the search's answer
     page.fill("#q-major", "计算机科学")
-    page.click("#opts-major button >> nth=0")
+    page.click("#opts-major button:has-text('计算机科学与技术') >> nth=0")
     page.fill("input[name=graduation_date]", "2021-06-30")
     page.click("#education button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    page.wait_for_selector("text=计算机科学与技术（080901）")
     assert "计算机科学与技术（080901）" in page.content()
     shot(page, "talent-education")
 
