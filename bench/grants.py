@@ -103,7 +103,8 @@ def child(data: str, month: str, lines: int) -> None:
           f"discrepancies {len(summary['discrepancies'])}")  # fmt: skip
     for name, seconds in times.items():
         print(f"{name}: {seconds:.1f} s")
-    print(f"RESULT grants={grants_s:.1f} lines={batch.lines} export_reconcile={times['export'] + times['import and reconcile']:.1f} "
+    both = times["export"] + times["import and reconcile"]
+    print(f"RESULT grants={grants_s:.1f} lines={batch.lines} export_reconcile={both:.1f} "
           f"assemble={times['assemble']:.1f} rss={rss:.2f}")  # fmt: skip
 
 

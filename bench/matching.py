@@ -9,6 +9,8 @@ folds them into the sparse matrices), then measures in the same process:
   random jobs, one after another, breakdowns included: p50 and p95;
 - how many of the 20 jobs `best_jobs` returns an exhaustive scoring of every open job would also return
   (the price of scoring candidates only), on 200 of those talents;
+- changes: 200 postings added or closed one at a time, each followed by `best_jobs` for a talent it
+  concerns: whether the change shows, and how long that first query after it takes;
 - the nightly digest: every talent's best 20 job ids with `--workers` processes, the whole run timed;
 - CPU time and peak resident memory (the parent's, and the largest worker's: workers share the index's
   pages with the parent after fork, so the two are not to be added up).
@@ -24,6 +26,7 @@ import random
 import resource
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +37,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from feeds_load import _machine  # noqa: E402
 
-from magnet.core.matching import Catalogue, MatchIndex, synthetic  # noqa: E402
+from magnet.core.matching import DEGREES, Catalogue, Job, MatchIndex, synthetic  # noqa: E402
 
 
 def rss_now() -> float:
@@ -136,6 +139,33 @@ def main() -> None:
         flush=True,
     )
 
+    # changes: a new posting (a copy of a talent's best job, posted today) must show in that talent's
+    # next best_jobs; a closed one must be gone from it; each query right after its change is timed
+    times, shown = [], 0
+    for n, talent in enumerate(sample_talents[200:400]):
+        best = index.best_jobs(talent, 20)
+        if not best:
+            continue
+        slot = index.jobs.slot[best[0].id]
+        if n % 2 == 0:
+            new = replace(_job_like(index, slot), id=f"NEW-{n}", posted=synthetic.TODAY)
+            index.upsert_job(new)
+            t0 = time.perf_counter()
+            got = index.best_jobs(talent, 20)
+            times.append(time.perf_counter() - t0)
+            shown += any(m.id == new.id for m in got)
+        else:
+            index.remove_job(best[0].id)
+            t0 = time.perf_counter()
+            got = index.best_jobs(talent, 20)
+            times.append(time.perf_counter() - t0)
+            shown += all(m.id != best[0].id for m in got)
+    print(
+        f"changes: {len(times)} postings added or closed one at a time, each seen by the next best_jobs in "
+        f"{shown} cases; that query p50 {pct(times, 50):.1f} ms, p95 {pct(times, 95):.1f} ms",
+        flush=True,
+    )
+
     if not args.no_digest:
         t0, c0 = time.perf_counter(), cpu() + cpu(resource.RUSAGE_CHILDREN)
         count = sum(1 for _ in index.digest(20, workers=args.workers))
@@ -150,6 +180,27 @@ def main() -> None:
         f"peak RSS: parent {peak():.2f} GiB, largest worker {peak(resource.RUSAGE_CHILDREN):.2f} GiB; "
         f"CPU {cpu() - cpu0:.0f} s in the parent",
         flush=True,
+    )
+
+
+def _job_like(index: MatchIndex, slot: int) -> Job:
+    """A Job equal in every scored respect to the one in `slot` (rebuilt from the index's own keys)."""
+    ids, counts = index.job_rows.row(slot)
+    words = [w for i, c in zip(ids, counts, strict=True) for w in [index.vocab.words[i]] * int(c)]
+    cols = index._job_cols(np.array([slot]))
+    pmin, pmax = index._pps.values[int(cols["pp"][0])]
+    chain_id, key = index._cks.values[int(cols["ck"][0])]
+    chain = next((c for c, i in index._chains.items() if i == chain_id), None)
+    return Job(
+        id="",
+        description=" ".join(words),
+        majors=index._sets.values[int(cols["set"][0])],
+        min_degree=DEGREES[int(cols["deg"][0]) - 1] if cols["deg"][0] else None,
+        adcode=index._ads.values[int(cols["ad"][0])] or None,
+        pay_min=None if pmin < 0 else pmin,
+        pay_max=None if pmax < 0 else pmax,
+        chain=chain,
+        key_chain=bool(key),
     )
 
 

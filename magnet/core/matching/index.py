@@ -1,15 +1,18 @@
 """The match index: open jobs and talent profiles as columns of numbers, scored both ways.
 
 Each side keeps one slot per id: small integer keys (interned major, wished places, pay, chains …) in
-numpy arrays, and its words as a sparse row (`text.Rows`). Changes show in the next query.
+numpy arrays, and its words as a sparse row (`text.Rows`). Changes show in the next query: a changed
+job is one row weighed with the BM25 statistics of the last refresh, and every job is weighed again once
+`STATS_SHARE` of them changed. Thread-safe (one lock). A digest with `workers` > 1 ranks the index as
+it was when it started (forked processes); in one process, changes made meanwhile show in later blocks.
 
 Candidates. For a talent, the jobs scored are those asking for the talent's major class or one of its
 majors, for its discipline as a whole, or for any major (vectorised scans of the key arrays, not one
 Python test per job), plus up to `N_EXTRA_JOBS` more that share the talent's rarest words (BM25 over
-words in at most `RARE_SHARE` of the jobs, a sparse matrix product). A job asking only for other majors
-is otherwise left out: it would score 0 for the major. For a job, the talents scored are those of the
-classes and disciplines it asks for (everyone when it asks for any major), plus the `N_EXTRA_TALENTS`
-with the most text in common among the rest.
+words in at most `RARE_SHARE` of the jobs, a sparse matrix product). A job asking only for other
+classes is otherwise left out: it would get the discipline's points for the major at most, 0 outside
+it. For a job, the talents scored are those of the classes and disciplines it asks for (everyone when
+it asks for any major), plus the `N_EXTRA_TALENTS` with the most text in common among the rest.
 
 The nightly digest scores talents in blocks of the same class: one candidate set per block, each part
 a table gathered into a (talents × jobs) array, the text a sparse product, the best k per row by a
@@ -284,7 +287,7 @@ class MatchIndex:
 
     def _job_text(self, q: sp.csr_matrix) -> np.ndarray:
         """BM25 of one talent's words against every job slot (the same sums `_score_grid` makes)."""
-        return self._weights().column_dot(q.indices, q.data, len(self.jobs))
+        return self._weights().column_dot(q.indices, q.data, len(self.jobs), len(self.vocab))
 
     def _recency(self, posted: np.ndarray) -> np.ndarray:
         days = np.where(posted < 0, -1, self._today() - posted)
@@ -556,7 +559,7 @@ class MatchIndex:
             keys, ids, counts = self._job_keys(job)
             w = self._own_weights(ids, counts)
             n = len(self.talents)
-            text_all = self.talent_rows.column_dot(w.indices[w.data > 0], w.data[w.data > 0], n)
+            text_all = self.talent_rows.column_dot(w.indices[w.data > 0], w.data[w.data > 0], n, len(self.vocab))
             allowed = self._talent_filter(filters)
             pool = allowed & self._talent_pool(keys["set"])
             rest = np.flatnonzero(allowed & ~pool & (text_all > 0))
@@ -665,7 +668,9 @@ class MatchIndex:
             tasks = self._digest_tasks()
         if workers <= 1 or len(tasks) < 2:
             for task in tasks:
-                yield from self._digest_block(*task, k)
+                with self._lock:  # block by block: changes made meanwhile wait for one block only
+                    block = self._digest_block(*task, k)
+                yield from block
             return
         global _DIGEST
         _DIGEST = (self, k)

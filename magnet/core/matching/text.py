@@ -70,6 +70,8 @@ def _csr(rows: list[tuple[np.ndarray, np.ndarray]], width: int) -> sp.csr_matrix
     indptr[1:] = np.cumsum([len(ids) for ids, _ in rows])
     if rows:
         indices = np.concatenate([ids for ids, _ in rows]).astype(np.int32)
+        if len(indices) and indices.max() >= width:
+            raise ValueError(f"a row has column {indices.max()}, past the {width} columns asked for")
         data = np.concatenate([vals for _, vals in rows]).astype(np.float32)
     else:
         indices, data = np.zeros(0, np.int32), np.zeros(0, np.float32)
@@ -153,8 +155,9 @@ class Rows:
         both = sp.vstack([part, sp.csr_matrix((rows.data, rows.indices, rows.indptr), shape=(len(new), width))]).tocsr()
         return both[np.argsort(np.concatenate([old, new]), kind="stable")]
 
-    def column_dot(self, cols: np.ndarray, weights: np.ndarray, n: int) -> np.ndarray:
-        """Dense over slots: each row's sum of `weights[c] * value[c]` over `cols` (sorted)."""
+    def column_dot(self, cols: np.ndarray, weights: np.ndarray, n: int, width: int) -> np.ndarray:
+        """Dense over `n` slots: each row's sum of `weights[c] * value[c]` over `cols` (sorted, < `width`,
+        the number of words, which every row's columns are below)."""
         out = np.zeros(n, dtype=np.float32)
         if self.base.shape[0] and len(cols):
             inside = cols < self.base_csc.shape[1]
@@ -163,8 +166,8 @@ class Rows:
             out[: len(part)] = part
             out[: len(self.stale)][self.stale] = 0.0
         if self.pending and len(cols):
-            slots, fresh = self.overlay(max(self.base.shape[1], int(cols.max()) + 1))
-            dense = np.zeros(fresh.shape[1], dtype=np.float32)
+            slots, fresh = self.overlay(width)
+            dense = np.zeros(width, dtype=np.float32)
             dense[cols] = weights
             out[slots] = fresh @ dense
         return out

@@ -175,3 +175,45 @@ def test_synthetic_data_is_drawn_from_the_catalogue_and_the_demo_city():
     assert sum(j.adcode.startswith("3206") for j in jobs) > 200
     assert {j.chain for j in jobs} >= {"shipbuilding_offshore", "high_end_textile", "ict"}
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in j.title) or j.title.isascii() for j in jobs)
+
+
+def _changed_index(seed: int) -> tuple[MatchIndex, list[Job], list[Talent]]:
+    index = MatchIndex(CATALOGUE, today=synthetic.TODAY)
+    jobs = list(synthetic.jobs(1500, seed=seed))
+    talents = list(synthetic.talents(150, seed=seed))
+    for j in jobs[:1200]:
+        index.upsert_job(j)
+    for t in talents:
+        index.upsert_talent(t)
+    index.best_jobs(talents[0])  # weigh the jobs once
+    for j in jobs[1200:1240]:  # new postings, and some withdrawn, after the weights were made
+        index.upsert_job(j)
+    for j in jobs[:20]:
+        index.remove_job(j.id)
+    for j in jobs[20:30]:
+        index.upsert_job(replace(j, title=j.title + " 船舶结构设计", posted=synthetic.TODAY))
+    return index, jobs, talents
+
+
+def test_digest_equals_best_jobs_while_changes_are_an_overlay():
+    index, _, talents = _changed_index(seed=4)
+    assert index._w.pending  # changed rows not yet folded in
+    digest = dict(index.digest(10, workers=1))
+    for talent in talents:
+        assert digest[talent.id] == [m.id for m in index.best_jobs(talent, 10)], talent.id
+
+
+def test_after_many_changes_every_job_is_weighed_again_as_a_new_index_would(monkeypatch):
+    monkeypatch.setattr(index_module, "STATS_MIN", 0)
+    monkeypatch.setattr(index_module, "STATS_SHARE", 0.0)
+    index, jobs, talents = _changed_index(seed=6)
+    fresh = MatchIndex(CATALOGUE, today=synthetic.TODAY)
+    for job_id in index.jobs.ids:
+        if index.jobs.live[index.jobs.slot[job_id]]:
+            original = next(j for j in jobs if j.id == job_id)
+            fresh.upsert_job(replace(original, title=original.title + " 船舶结构设计", posted=synthetic.TODAY)
+                             if original in jobs[20:30] else original)  # fmt: skip
+    for talent in talents[:30]:
+        got = {m.id: m.score for m in index.best_jobs(talent, 10)}
+        want = {m.id: m.score for m in fresh.best_jobs(talent, 10)}
+        assert sorted(got.values()) == pytest.approx(sorted(want.values()), abs=2e-3), talent.id
